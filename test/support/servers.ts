@@ -1,0 +1,134 @@
+/**
+ * Starting the real servers on 127.0.0.1 with private data directories, and stopping them by PID.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireTool } from './tools.js';
+
+/** A running server started by a test. */
+export interface Server {
+  readonly pid: number;
+  readonly port: number;
+  readonly url: string;
+  /** Recent stderr/stdout, for failure messages. */
+  readonly log: () => string;
+  readonly stop: () => Promise<void>;
+}
+
+/** Asks the kernel for a free loopback port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Makes a private temporary directory. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `ubm-${prefix}-`));
+}
+
+/** Polls fn until it returns a value (not undefined) or the deadline passes. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError === '' ? '' : `: ${lastError}`}`);
+}
+
+/** Spawns a server process and waits until `readyPath` on its port answers 200. */
+export async function startServer(tool: string, args: (port: number) => string[], readyPath: string): Promise<Server> {
+  const bin = requireTool(tool);
+  const port = await freePort();
+  const child: ChildProcess = spawn(bin, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const keep = (chunk: Buffer): void => {
+    log = (log + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${tool} did not start`);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(pid, 'SIGTERM');
+      const timer = setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  try {
+    await waitFor(`${tool} on ${url}${readyPath}`, async () => {
+      if (child.exitCode !== null) throw new Error(`${tool} exited: ${log}`);
+      const res = await fetch(`${url}${readyPath}`);
+      return res.ok ? true : undefined;
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { pid, port, url, log: () => log, stop };
+}
+
+/** node_exporter with only the textfile collector, reading `dir`. */
+export async function startNodeExporter(dir: string): Promise<Server> {
+  return startServer(
+    'prometheus-node-exporter',
+    (port) => [
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--collector.disable-defaults',
+      '--collector.textfile',
+      `--collector.textfile.directory=${dir}`,
+      '--web.disable-exporter-metrics',
+    ],
+    '/metrics',
+  );
+}
+
+/** Prometheus with a private TSDB; `config` is the YAML of prometheus.yml (rule_files relative to it). */
+export async function startPrometheus(config: string, extraArgs: string[] = []): Promise<Server & { dir: string }> {
+  const dir = tempDir('prometheus');
+  const configFile = join(dir, 'prometheus.yml');
+  writeFileSync(configFile, config);
+  const server = await startServer(
+    'prometheus',
+    (port) => [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-lifecycle',
+      ...extraArgs,
+    ],
+    '/-/ready',
+  );
+  return { ...server, dir };
+}
+
+/** Runs an instant query against a Prometheus and returns the result vector. */
+export async function promQuery(url: string, query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown } };
+  if (body.status !== 'success' || body.data === undefined) throw new Error(`query failed: ${query}: ${body.error ?? res.status}`);
+  if (body.data.resultType !== 'vector') throw new Error(`query ${query} returned ${body.data.resultType}, not a vector`);
+  return body.data.result as Array<{ metric: Record<string, string>; value: [number, string] }>;
+}
