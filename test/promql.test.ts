@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { metrics } from '../src/schema/catalog.js';
+import { JOB_LABELS, by, on, quote, range, sel } from '../src/promql/selector.js';
+import { validateExpr } from '../src/promql/validate.js';
+
+describe('selectors built from the catalog', () => {
+  it.each([
+    ['a bare metric', sel(metrics.resticBackupStatus), 'restic_backup_status'],
+    ['matchers in sorted label order', sel(metrics.resticBackupStatus, { repository: 'r', hostname: { re: '$hostname' } }), 'restic_backup_status{hostname=~"$hostname", repository="r"}'],
+    ['negative matchers', sel(metrics.resticBackupStatus, { backup_job: { ne: 'a' }, hostname: { nre: 'b.*' } }), 'restic_backup_status{backup_job!="a", hostname!~"b.*"}'],
+    ['a range selector', range(metrics.resticBackupDurationSeconds, '1h'), 'restic_backup_duration_seconds[1h]'],
+    ['grouping clauses', `${by(JOB_LABELS)} ${on(['hostname'])}`, 'by (hostname, backup_job, repository) on (hostname)'],
+  ])('renders %s', (_case, rendered, expected) => {
+    expect(rendered).toBe(expected);
+  });
+
+  it('escapes quotes, backslashes and newlines in matcher values', () => {
+    expect(quote('a"b\\c\nd')).toBe('"a\\"b\\\\c\\nd"');
+  });
+
+  it('refuses a matcher on a label the metric does not have', () => {
+    expect(() => sel(metrics.backupMonitoringHealthy, { backup_job: 'x' })).toThrow(/does not have/);
+  });
+});
+
+describe('expression validation against the catalog', () => {
+  it.each([
+    ['a catalog metric with its own labels', 'max by (hostname) (restic_backup_status{backup_job="a"}) == 0'],
+    ['external metrics', 'up{job="node"} == 0 or node_textfile_scrape_error == 1'],
+    ['functions and offsets', 'time() - max_over_time(restic_backup_last_success_timestamp[1h] offset 5m)'],
+    ['ALERTS with its labels', 'count(ALERTS{alertstate="firing", alertname=~"Unified.*"})'],
+  ])('accepts %s', (_case, expr) => {
+    expect(validateExpr(expr)).toEqual([]);
+  });
+
+  it.each([
+    ['a syntax error', 'restic_backup_status{', /syntax error/],
+    ['a metric nothing writes', 'restic_backup_sttus == 0', /metric 'restic_backup_sttus' is not in the catalog/],
+    ['a label the metric lacks', 'backup_monitoring_healthy{backup_job="x"}', /has no label 'backup_job'/],
+    ['grouping by a label no metric has', 'max by (stanza) (restic_backup_status)', /groups by label 'stanza'/],
+    ['a selector without a metric name', '{hostname="a"}', /has no metric name/],
+  ])('rejects %s', (_case, expr, problem) => {
+    expect(validateExpr(expr).join('\n')).toMatch(problem);
+  });
+
+  it('accepts a recording rule passed in as an extra metric', () => {
+    const recorded = { name: 'backup_job:restic_backup_stale_threshold_seconds', labels: [...JOB_LABELS] };
+    expect(validateExpr(`${recorded.name} > 0`)).not.toEqual([]);
+    expect(validateExpr(`${recorded.name} > 0`, { extraMetrics: [recorded] })).toEqual([]);
+  });
+});
