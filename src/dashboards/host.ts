@@ -1,0 +1,28 @@
+/** The per-host drill-down: the monitoring's health on the host and everything backed up there. */
+import type { ResolvedConfig } from '../config/model.js';
+import type { DashboardSpec, RowSpec } from './dashboard.js';
+import { DASHBOARD_NAMES, dashboardUid } from './dashboard.js';
+import { healthHistory, healthStats } from './panels/health.js';
+import { jobCounters, jobTable } from './panels/jobs.js';
+import { pgbackrestPanels, postgresStats } from './panels/postgres.js';
+import { verificationTable } from './panels/verification.js';
+import { jobKnobs } from './queries.js';
+
+/** The host dashboard: pick a host with the variable, or arrive from the overview. */
+export function hostDashboard(config: ResolvedConfig): DashboardSpec {
+  const knobs = jobKnobs(config);
+  const links = { jobUid: dashboardUid(DASHBOARD_NAMES.job), hostUid: dashboardUid(DASHBOARD_NAMES.host) };
+  const rows: RowSpec[] = [
+    { title: 'Monitoring health', panels: [...healthStats(config), healthHistory()] },
+    { title: 'Restic backup jobs', panels: [...jobCounters(knobs), jobTable(knobs, links, 8)] },
+  ];
+  if (config.verification.enabled) rows.push({ title: 'Verification and restore tests', panels: [verificationTable(config)] });
+  if (config.postgres.enabled) rows.push({ title: 'PostgreSQL and pgBackRest', panels: [...postgresStats(config, knobs), ...pgbackrestPanels()] });
+  return {
+    name: DASHBOARD_NAMES.host,
+    title: 'Backups: host',
+    description: "One host: the backup monitoring's own health there, its backup jobs, repository checks and restore tests, and PostgreSQL backups.",
+    tags: ['backup', 'host'],
+    rows,
+  };
+}

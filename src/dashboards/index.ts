@@ -1,0 +1,75 @@
+/**
+ * Grafana dashboards from the config: pure (config) -> file contents under `dashboards/`.
+ * Every dashboard is linted before it is rendered; a finding is a bug in the generator.
+ */
+import type { ResolvedConfig } from '../config/model.js';
+import { type DashboardSpec, buildDashboard, dashboardUid } from './dashboard.js';
+import { hostDashboard } from './host.js';
+import { jobDashboard } from './job.js';
+import { formatFinding, lintDashboard } from './lint.js';
+import { overviewDashboard } from './overview.js';
+import { type Json, canonical, renderJson } from './render.js';
+
+export { DASHBOARD_NAMES, dashboardUid } from './dashboard.js';
+export { LINT_CHECKS, type LintCheck, type LintFinding, formatFinding, lintDashboard } from './lint.js';
+export { type Json, renderJson } from './render.js';
+export { MACRO_STAND_INS, substituteVariables } from './variables.js';
+
+/** The dashboards the kit generates, declared. */
+export function dashboardSpecs(config: ResolvedConfig): DashboardSpec[] {
+  return [overviewDashboard(config), jobDashboard(config), hostDashboard(config)];
+}
+
+/** Each dashboard as plain JSON (sorted keys), keyed by its file name (`<uid>.json`). */
+export function dashboardModels(config: ResolvedConfig): Map<string, Json> {
+  const out = new Map<string, Json>();
+  for (const spec of dashboardSpecs(config)) {
+    out.set(`${dashboardUid(spec.name)}.json`, canonical(buildDashboard(spec)) ?? null);
+  }
+  return out;
+}
+
+/**
+ * The files of `dashboards/`: relative path -> deterministic JSON with a trailing newline.
+ * Throws when a generated dashboard fails the lint (names the panel and the check).
+ */
+export function generateDashboards(config: ResolvedConfig): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [path, model] of dashboardModels(config)) {
+    const findings = lintDashboard(model);
+    if (findings.length > 0) throw new Error(`generated dashboard ${path} fails the lint: ${findings.map(formatFinding).join('; ')}`);
+    files.set(path, renderJson(model));
+  }
+  return files;
+}
+
+/** One query of one panel, for tests and checks that run them. */
+export interface PanelQuery {
+  readonly dashboard: string;
+  readonly panel: string;
+  readonly refId: string;
+  readonly expr: string;
+}
+
+/** Every panel query of a dashboard's JSON, in layout order. */
+export function panelQueries(model: Json): PanelQuery[] {
+  const out: PanelQuery[] = [];
+  const asObj = (v: Json | undefined): { [k: string]: Json } | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined);
+  const asArr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
+  const d = asObj(model);
+  const dashboard = typeof d?.uid === 'string' ? d.uid : '(dashboard)';
+  const visit = (panels: Json[]): void => {
+    for (const p of panels) {
+      const panel = asObj(p);
+      if (panel === undefined) continue;
+      for (const t of asArr(panel.targets)) {
+        const target = asObj(t);
+        if (typeof target?.expr !== 'string') continue;
+        out.push({ dashboard, panel: typeof panel.title === 'string' ? panel.title : '', refId: typeof target.refId === 'string' ? target.refId : '', expr: target.expr });
+      }
+      visit(asArr(panel.panels));
+    }
+  };
+  visit(asArr(d?.panels));
+  return out;
+}

@@ -1,0 +1,26 @@
+/** The overview dashboard: a row per concern, linking to the job and host dashboards. */
+import type { ResolvedConfig } from '../config/model.js';
+import type { DashboardSpec, RowSpec } from './dashboard.js';
+import { DASHBOARD_NAMES, dashboardUid } from './dashboard.js';
+import { healthTable } from './panels/health.js';
+import { jobCounters, jobHistory, jobTable } from './panels/jobs.js';
+import { pgbackrestPanels, postgresStats } from './panels/postgres.js';
+import { verificationHistory, verificationTable } from './panels/verification.js';
+import { jobKnobs } from './queries.js';
+
+/** The overview: restic jobs, PostgreSQL/pgBackRest, verification and restore tests, monitoring health. */
+export function overviewDashboard(config: ResolvedConfig): DashboardSpec {
+  const knobs = jobKnobs(config);
+  const links = { jobUid: dashboardUid(DASHBOARD_NAMES.job), hostUid: dashboardUid(DASHBOARD_NAMES.host) };
+  const rows: RowSpec[] = [{ title: 'Restic backup jobs', panels: [...jobCounters(knobs), jobTable(knobs, links), ...jobHistory(knobs)] }];
+  if (config.postgres.enabled) rows.push({ title: 'PostgreSQL and pgBackRest', panels: [...postgresStats(config, knobs), ...pgbackrestPanels()] });
+  if (config.verification.enabled) rows.push({ title: 'Verification and restore tests', panels: [verificationTable(config), ...verificationHistory()] });
+  rows.push({ title: 'Monitoring health', panels: [healthTable(config, links.hostUid)] });
+  return {
+    name: DASHBOARD_NAMES.overview,
+    title: 'Backups: overview',
+    description: 'Status of every restic backup job, PostgreSQL backup (pgBackRest), repository verification and restore test, and of the backup monitoring itself.',
+    tags: ['backup', 'overview'],
+    rows,
+  };
+}

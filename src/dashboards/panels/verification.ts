@@ -1,0 +1,53 @@
+/** Panels about restic repository checks and sample-restore tests, per repository. */
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
+import { formatDuration } from '../../util/duration.js';
+import type { ResolvedConfig } from '../../config/model.js';
+import { metrics } from '../../schema/catalog.js';
+import { SEVERITY_COLOURS, statusMappings, statusSteps, steps, tablePanel, timeseriesPanel } from '../common.js';
+import { verificationQueries } from '../queries.js';
+
+/** Legend of a per-repository series. */
+export const REPOSITORY_LEGEND = '{{hostname}} {{repository}}';
+
+/** The verification table: one row per (host, repository) with check and restore-test status and age. */
+export function verificationTable(config: ResolvedConfig, height = 7): cog.Builder<Panel> {
+  const q = verificationQueries();
+  // Failures raise high-severity alerts (orange), staleness medium ones (yellow).
+  const ageSteps = (threshold: number): ReturnType<typeof steps> => steps(SEVERITY_COLOURS.ok, [threshold, SEVERITY_COLOURS.medium]);
+  const high = SEVERITY_COLOURS.high;
+  return tablePanel(
+    {
+      title: 'Repository verification and restore tests',
+      description: `One row per repository: whether the last restic check and the last sample-restore test passed, and how long ago each last passed (yellow past ${formatDuration(config.verification.staleThresholdSeconds)} and ${formatDuration(config.verification.restoreTesting.staleThresholdSeconds)}, the stale thresholds of the config).`,
+      width: 24,
+      height,
+    },
+    [
+      { label: 'hostname', title: 'Host' },
+      { label: 'repository', title: 'Repository' },
+    ],
+    [
+      { title: 'Check', expr: q.verificationStatus, unit: 'none', thresholds: statusSteps(high), mappings: statusMappings('PASSED', 'FAILED', high) },
+      { title: 'Last passed check', expr: q.verificationAge, unit: 's', thresholds: ageSteps(config.verification.staleThresholdSeconds) },
+      { title: 'Restore test', expr: q.restoreStatus, unit: 'none', thresholds: statusSteps(high), mappings: statusMappings('PASSED', 'FAILED', high) },
+      { title: 'Last passed restore test', expr: q.restoreAge, unit: 's', thresholds: ageSteps(config.verification.restoreTesting.staleThresholdSeconds) },
+      { title: 'Files failed', expr: q.restoreFilesFailed, unit: 'short', thresholds: steps(SEVERITY_COLOURS.ok, [1, high]) },
+    ],
+  );
+}
+
+/** How long checks and restore tests take, over time. */
+export function verificationHistory(): cog.Builder<Panel>[] {
+  const q = verificationQueries();
+  return [
+    timeseriesPanel(
+      { title: 'Check duration', description: `Wall time of the last restic check of each repository (${metrics.resticVerificationDurationSeconds.name}).`, unit: 's', width: 12, height: 7 },
+      [{ expr: q.verificationDuration, legend: REPOSITORY_LEGEND }],
+    ),
+    timeseriesPanel(
+      { title: 'Restore test duration', description: `Wall time of the last sample-restore test of each repository (${metrics.resticRestoreTestDurationSeconds.name}).`, unit: 's', width: 12, height: 7 },
+      [{ expr: q.restoreDuration, legend: REPOSITORY_LEGEND }],
+    ),
+  ];
+}

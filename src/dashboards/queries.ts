@@ -1,0 +1,166 @@
+/**
+ * The PromQL behind every panel, built from the catalog (never a metric name typed here) and
+ * from the config's alerting knobs, so that a panel's colours agree with the alerts.
+ */
+import type { ResolvedConfig } from '../config/model.js';
+import { type MetricDef, externalMetrics, metrics } from '../schema/catalog.js';
+import {
+  JOB_LABELS,
+  REPOSITORY_LABELS,
+  STANZA_LABELS,
+  STANZA_REPOSITORY_LABELS,
+  type Matchers,
+  type SelectableMetric,
+  by,
+  on,
+  sel,
+} from '../promql/selector.js';
+import { ALERT_NAMES } from '../rules/alerts.js';
+import { HOST_FILTER, JOB_FILTER, REPOSITORY_FILTER, varRef } from './variables.js';
+
+const SECONDS_PER_HOUR = 3600;
+const SECONDS_PER_DAY = 86_400;
+
+/** A regex matching exactly the alerts the rules generate. */
+export const BACKUP_ALERT_PATTERN = ALERT_NAMES.join('|');
+
+/** `max by (labels) (expr)`: one series per key without `__name__`, `job` or `instance`, so table queries merge. */
+export function maxBy(labels: readonly string[], expr: string): string {
+  return `max ${by(labels)} (${expr})`;
+}
+
+/** `count(expr) or vector(0)`: a count that shows 0 instead of "No data". */
+export function countOrZero(expr: string): string {
+  return `count(${expr}) or vector(0)`;
+}
+
+/** Seconds since a timestamp metric: `time() - metric{filter}`. */
+export function ageOf(metric: MetricDef, filter: Matchers): string {
+  return `time() - ${sel(metric, filter)}`;
+}
+
+/** A constant per series of `like`: `like * 0 + value` (keeps its labels; the value comes from the config). */
+function constantLike(like: SelectableMetric, filter: Matchers, value: number): string {
+  return `${sel(like, filter)} * 0 + ${value}`;
+}
+
+/** The per-job numbers the job queries use, all from the config. */
+export interface JobKnobs {
+  /** Stale threshold of a daily job (backupStaleHours) in seconds: the fallback when no threshold was written. */
+  readonly dailyStaleSeconds: number;
+  /** Stale threshold as a multiple of the expected interval (30 h / 24 h = 1.25 by default). */
+  readonly staleScale: number;
+  readonly slowMultiplier: number;
+  readonly slowMinDurationSeconds: number;
+  readonly slowMinBaselineRuns: number;
+}
+
+/** Reads the job knobs from the config. */
+export function jobKnobs(config: ResolvedConfig): JobKnobs {
+  const dailyStaleSeconds = config.alerting.backupStaleHours * SECONDS_PER_HOUR;
+  return {
+    dailyStaleSeconds,
+    staleScale: dailyStaleSeconds / SECONDS_PER_DAY,
+    slowMultiplier: config.alerting.slowBackupMultiplier,
+    slowMinDurationSeconds: config.alerting.slowMinDurationSeconds,
+    slowMinBaselineRuns: config.alerting.slowMinBaselineRuns,
+  };
+}
+
+/** Queries about restic backup jobs. */
+export function jobQueries(knobs: JobKnobs, filter: Matchers = JOB_FILTER) {
+  const onJob = on(JOB_LABELS);
+  const status = sel(metrics.resticBackupStatus, filter);
+  // A job that never succeeded ages from its first recorded run, as the Stale alert counts it.
+  const lastSuccessAge = `time() - (${sel(metrics.resticBackupLastSuccessTimestamp, filter)} or ${sel(metrics.resticBackupFirstRunTimestampSeconds, filter)})`;
+  // The threshold that `ubm health --config` writes, else the schedule's interval scaled like the config, else the daily default.
+  const staleThreshold = `${sel(metrics.backupMonitoringJobStaleThresholdSeconds, filter)} or ${sel(metrics.resticBackupExpectedIntervalSeconds, filter)} * ${knobs.staleScale} or ${constantLike(metrics.resticBackupStatus, filter, knobs.dailyStaleSeconds)}`;
+  const ageRatio = `(${lastSuccessAge}) / ${onJob} (${staleThreshold})`;
+  const duration = sel(metrics.resticBackupDurationSeconds, filter);
+  const baseline = `${sel(metrics.resticBackupDurationBaselineSeconds, filter)} > 0`;
+  const durationRatio = `${duration} / ${onJob} (${baseline})`;
+  const slowMultiplier = `${sel(metrics.backupMonitoringJobSlowMultiplier, filter)} or ${constantLike(metrics.resticBackupStatus, filter, knobs.slowMultiplier)}`;
+  // The UnifiedBackupSlow alert's conditions: above the multiplier, a long enough run, enough baseline runs, a successful run.
+  const slow = [
+    `((${durationRatio}) > ${onJob} (${slowMultiplier}))`,
+    `and ${onJob} (${duration} > ${knobs.slowMinDurationSeconds})`,
+    `and ${onJob} (${sel(metrics.resticBackupDurationBaselineRuns, filter)} >= ${knobs.slowMinBaselineRuns})`,
+    `and ${onJob} (${status} == 1)`,
+  ].join(' ');
+  return {
+    status,
+    lastSuccessAge,
+    staleThreshold,
+    ageRatio,
+    duration,
+    baseline,
+    durationRatio,
+    slowMultiplier,
+    failingCount: countOrZero(`${status} == 0`),
+    staleCount: countOrZero(`(${ageRatio}) > 1`),
+    slowCount: countOrZero(slow),
+    exitCode: sel(metrics.resticBackupExitCode, filter),
+    lastRunAge: ageOf(metrics.resticBackupLastRunTimestampSeconds, filter),
+    dataAdded: sel(metrics.resticBackupDataAddedBytes, filter),
+    processedBytes: sel(metrics.resticBackupProcessedBytes, filter),
+    filesNew: sel(metrics.resticBackupFilesNew, filter),
+    filesChanged: sel(metrics.resticBackupFilesChanged, filter),
+    filesUnmodified: sel(metrics.resticBackupFilesUnmodified, filter),
+    expectedInterval: sel(metrics.resticBackupExpectedIntervalSeconds, filter),
+  };
+}
+
+/** Queries of firing alerts. */
+export function alertQueries(filter: Matchers = HOST_FILTER) {
+  const firing = sel(externalMetrics.alerts, { ...filter, alertname: { re: BACKUP_ALERT_PATTERN }, alertstate: 'firing' });
+  return { firingCount: countOrZero(firing) };
+}
+
+/** Queries of restic verification (`restic check`) and restore tests, per repository. */
+export function verificationQueries(filter: Matchers = REPOSITORY_FILTER) {
+  return {
+    verificationStatus: maxBy(REPOSITORY_LABELS, sel(metrics.resticVerificationStatus, filter)),
+    verificationAge: maxBy(REPOSITORY_LABELS, ageOf(metrics.resticVerificationLastSuccessTimestampSeconds, filter)),
+    verificationDuration: sel(metrics.resticVerificationDurationSeconds, filter),
+    restoreStatus: maxBy(REPOSITORY_LABELS, sel(metrics.resticRestoreTestStatus, filter)),
+    restoreAge: maxBy(REPOSITORY_LABELS, ageOf(metrics.resticRestoreTestLastSuccessTimestampSeconds, filter)),
+    restoreFilesFailed: maxBy(REPOSITORY_LABELS, sel(metrics.resticRestoreTestFilesFailed, filter)),
+    restoreDuration: sel(metrics.resticRestoreTestDurationSeconds, filter),
+  };
+}
+
+/** Queries of PostgreSQL: pgBackRest repositories, the offsite copy and backup verification, per stanza. */
+export function postgresQueries(filter: Matchers = HOST_FILTER) {
+  return {
+    backupAge: `time() - ${maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestBackupLastCompletionTimestampSeconds, filter))}`,
+    backupSize: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestBackupLastSizeBytes, { ...filter, backup_type: 'full' })),
+    repoBackups: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestRepoBackups, filter)),
+    stanzaStatus: maxBy(STANZA_LABELS, sel(metrics.pgbackrestStanzaStatus, filter)),
+    walArchivePresent: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestWalArchivePresent, filter)),
+    offsiteStatus: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.postgresPgbackrestOffsiteBackupStatus, filter)),
+    offsiteAge: maxBy(STANZA_REPOSITORY_LABELS, ageOf(metrics.postgresPgbackrestOffsiteLastSuccessTimestampSeconds, filter)),
+    verificationStatus: maxBy(STANZA_LABELS, sel(metrics.postgresBackupVerificationStatus, filter)),
+    verificationAge: maxBy(STANZA_LABELS, ageOf(metrics.postgresBackupVerificationLastSuccessTimestampSeconds, filter)),
+  };
+}
+
+/** Queries of the monitoring itself, per host. */
+export function healthQueries(filter: Matchers = HOST_FILTER) {
+  const host = ['hostname'];
+  const scrapeKey = ['job', 'instance'];
+  // Scrape-level series carry job/instance, not hostname: join them to the host through its self-check series,
+  // remembered over the dashboard's range so that a host that stopped being scraped still shows.
+  const hostOfTarget = `group ${by([...scrapeKey, 'hostname'])} (last_over_time(${sel(metrics.backupMonitoringLastCheck, filter)}[${varRef('__range')}]))`;
+  const joinHost = (expr: string): string => maxBy(host, `${expr} * ${on(scrapeKey)} group_left (hostname) ${hostOfTarget}`);
+  const expected = sel(metrics.backupMonitoringExpectedJob, filter);
+  return {
+    healthy: maxBy(host, sel(metrics.backupMonitoringHealthy, filter)),
+    lastCheckAge: maxBy(host, ageOf(metrics.backupMonitoringLastCheck, filter)),
+    invalidTextfiles: maxBy(host, sel(metrics.backupMonitoringInvalidTextfiles, filter)),
+    scrapeErrors: joinHost(sel(externalMetrics.nodeTextfileScrapeError)),
+    scraped: joinHost(sel(externalMetrics.up)),
+    // Configured jobs that never reported; 0 for a host whose jobs all report.
+    silentJobs: `count ${by(host)} (${expected} unless ${on(JOB_LABELS)} ${sel(metrics.resticBackupStatus, filter)}) or ${maxBy(host, `${expected} * 0`)}`,
+    healthyHistory: sel(metrics.backupMonitoringHealthy, filter),
+  };
+}
