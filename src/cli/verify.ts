@@ -1,6 +1,110 @@
+/**
+ * `ubm verify --repository R`: runs `restic check` and a sample-restore test against the repository
+ * that restic's own environment selects (RESTIC_REPOSITORY or RESTIC_REPOSITORY_FILE, with
+ * RESTIC_PASSWORD, RESTIC_PASSWORD_FILE or RESTIC_PASSWORD_COMMAND), and records both.
+ * `--repository` is only the label: the repository's location is never printed or written.
+ */
+import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { recordRestoreTest, recordVerification } from '../exporter/record.js';
+import { type ReadData, readDataSubsetError, resticCheck } from '../sources/restic-check.js';
+import { resticRestoreTest } from '../sources/restic-restore-test.js';
+import { ToolNotFoundError, requireExecutable } from '../sources/run-tool.js';
+import { type FlagSpec, type ParsedFlags, parseFlags, stringFlag } from './flags.js';
 import { type Io, UsageError } from './io.js';
+import { countFlag, labelFlag, resolveTarget, targetFlagSpecs } from './target-flags.js';
 
-/** `ubm verify` (placeholder until its issue lands). */
-export async function verify(_argv: readonly string[], _io: Io): Promise<number> {
-  throw new UsageError('verify is not implemented yet');
+/** Sample files restored when --sample-files is not given (the design's `restoreTesting.sampleFiles` default). */
+export const DEFAULT_SAMPLE_FILES = 5;
+
+/** Most sample files a restore test takes: each is a command-line pattern and a `restic dump`. */
+const MAX_SAMPLE_FILES = 1000;
+
+const FLAGS: Readonly<Record<string, FlagSpec>> = {
+  repository: { type: 'string', value: 'R', help: 'repository name for the label (restic\'s environment selects the repository); required' },
+  'read-data-subset': { type: 'string', value: 'P', help: 'restic check --read-data-subset: n/t, a percentage (10%) or a size (500M)' },
+  'read-data': { type: 'boolean', help: 'restic check --read-data: read all pack data' },
+  'skip-check': { type: 'boolean', help: 'skip restic check (only the restore test)' },
+  'sample-files': { type: 'string', value: 'N', help: `files to restore and compare (default ${DEFAULT_SAMPLE_FILES}; 0 skips the restore test)` },
+  'restore-dir': { type: 'string', value: 'DIR', help: 'parent of the private temporary restore directory (default: the system temp dir)' },
+  ...targetFlagSpecs,
+};
+
+const USAGE = 'ubm verify --repository R [--read-data-subset P] [--sample-files N] [--textfile-dir DIR]';
+const DESCRIPTION = `Runs \`restic check\` and a restore test, and records restic_verification_* and restic_restore_test_*.
+The restore test restores N regular files of the latest snapshot (a sample seeded by the snapshot ID)
+into a private temporary directory, which is always removed, and compares each file's SHA-256 with the
+live file when it is unchanged since the snapshot (same size and mtime), else with \`restic dump\`.
+Exit 0 when both pass, 1 when either fails, 2 on usage errors or when restic is missing.`;
+
+/** How much data the check reads, from --read-data and --read-data-subset. */
+function readDataFlag(values: ParsedFlags): ReadData {
+  const subset = stringFlag(values, 'read-data-subset');
+  if (subset !== undefined && values['read-data'] === true) throw new UsageError('give --read-data or --read-data-subset, not both');
+  if (values['read-data'] === true) return { kind: 'all' };
+  if (subset === undefined) return { kind: 'none' };
+  const error = readDataSubsetError(subset);
+  if (error !== undefined) throw new UsageError(`--read-data-subset: ${error} (got '${subset}')`);
+  return { kind: 'subset', subset };
+}
+
+/** Fails early, with restic's own variable names, when nothing selects a repository or a password. */
+function checkResticEnv(env: Io['env']): void {
+  const set = (name: string): boolean => (env[name] ?? '') !== '';
+  if (!set('RESTIC_REPOSITORY') && !set('RESTIC_REPOSITORY_FILE')) {
+    throw new UsageError('no repository selected: set RESTIC_REPOSITORY or RESTIC_REPOSITORY_FILE (restic\'s own environment)');
+  }
+  if (!set('RESTIC_PASSWORD') && !set('RESTIC_PASSWORD_FILE') && !set('RESTIC_PASSWORD_COMMAND')) {
+    throw new UsageError('no repository password: set RESTIC_PASSWORD_FILE, RESTIC_PASSWORD_COMMAND or RESTIC_PASSWORD');
+  }
+}
+
+/** True when `path` is an existing directory. */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** `ubm verify`: see DESCRIPTION. */
+export async function verify(argv: readonly string[], io: Io): Promise<number> {
+  const parsed = parseFlags(argv, FLAGS, { usage: USAGE, description: DESCRIPTION, print: io.stdout });
+  if (parsed === undefined) return 0;
+  const v = parsed.values;
+  const repository = labelFlag(v, 'repository');
+  const readData = readDataFlag(v);
+  const skipCheck = v['skip-check'] === true;
+  if (skipCheck && readData.kind !== 'none') throw new UsageError('--skip-check and --read-data(-subset) contradict each other');
+  const sampleFiles = countFlag(v, 'sample-files', MAX_SAMPLE_FILES) ?? DEFAULT_SAMPLE_FILES;
+  if (skipCheck && sampleFiles === 0) throw new UsageError('--skip-check with --sample-files 0 leaves nothing to do');
+  const tempParent = stringFlag(v, 'restore-dir') ?? tmpdir();
+  if (!isDirectory(tempParent)) throw new UsageError(`--restore-dir ${tempParent} is not a directory`);
+  const { target, hostname } = resolveTarget(v, io);
+  checkResticEnv(io.env);
+  try {
+    requireExecutable('restic', io.env.PATH);
+  } catch (err) {
+    if (err instanceof ToolNotFoundError) throw new UsageError(err.message);
+    throw err;
+  }
+
+  const findings: string[] = [];
+  if (!skipCheck) {
+    const check = await resticCheck(io.env, readData);
+    await recordVerification(repository, { success: check.ok, durationSeconds: check.durationSeconds, hostname, endedAtMs: io.now() }, target);
+    if (!check.ok) findings.push(`restic check of ${repository} failed: ${check.reason ?? 'unknown reason'}`);
+  }
+  if (sampleFiles > 0) {
+    const test = await resticRestoreTest({ env: io.env, sampleFiles, tempParent });
+    await recordRestoreTest(
+      repository,
+      { success: test.ok, durationSeconds: test.durationSeconds, filesRestored: test.filesRestored, filesFailed: test.filesFailed, hostname, endedAtMs: io.now() },
+      target,
+    );
+    if (!test.ok) findings.push(`restore test of ${repository} failed: ${test.reason ?? 'unknown reason'}`);
+  }
+  for (const line of findings) io.stderr(`ubm verify: ${line}\n`);
+  return findings.length === 0 ? 0 : 1;
 }

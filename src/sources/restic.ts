@@ -1,0 +1,115 @@
+/**
+ * Reader of `restic backup --json` output: finds the one `message_type: summary` line among the
+ * status lines. restic 0.14's fields are read; newer versions' extra fields are optional.
+ */
+import { StringDecoder } from 'node:string_decoder';
+
+/** The figures of restic's backup summary that the metrics use (undefined when restic left one out). */
+export interface ResticSummary {
+  readonly filesNew?: number;
+  readonly filesChanged?: number;
+  readonly filesUnmodified?: number;
+  readonly dirsNew?: number;
+  readonly dirsChanged?: number;
+  readonly dirsUnmodified?: number;
+  readonly dataBlobs?: number;
+  readonly treeBlobs?: number;
+  readonly dataAdded?: number;
+  /** Newer restic only: bytes added after compression. */
+  readonly dataAddedPacked?: number;
+  readonly totalFilesProcessed?: number;
+  readonly totalBytesProcessed?: number;
+  /** restic's own measure of the run, in seconds. */
+  readonly totalDuration?: number;
+  readonly snapshotId?: string;
+}
+
+/** A count or size: a finite, non-negative number, else undefined. */
+function figure(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** Parses one output line; returns the summary when it is restic's summary line, else undefined. */
+export function parseResticSummaryLine(line: string): ResticSummary | undefined {
+  // Cheap filter first: restic prints a status line every few hundred milliseconds.
+  if (!line.includes('"summary"')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const o = parsed as Record<string, unknown>;
+  if (o.message_type !== 'summary') return undefined;
+  return {
+    filesNew: figure(o.files_new),
+    filesChanged: figure(o.files_changed),
+    filesUnmodified: figure(o.files_unmodified),
+    dirsNew: figure(o.dirs_new),
+    dirsChanged: figure(o.dirs_changed),
+    dirsUnmodified: figure(o.dirs_unmodified),
+    dataBlobs: figure(o.data_blobs),
+    treeBlobs: figure(o.tree_blobs),
+    dataAdded: figure(o.data_added),
+    dataAddedPacked: figure(o.data_added_packed),
+    totalFilesProcessed: figure(o.total_files_processed),
+    totalBytesProcessed: figure(o.total_bytes_processed),
+    totalDuration: figure(o.total_duration),
+    snapshotId: typeof o.snapshot_id === 'string' ? o.snapshot_id : undefined,
+  };
+}
+
+/** Lines longer than this are not restic's summary (about 400 bytes) and are not buffered. */
+const MAX_LINE_BYTES = 64 * 1024;
+
+/** Scans a stream of output chunks for restic's summary line, keeping at most one line in memory. */
+export class ResticSummaryScanner {
+  private pending = '';
+  private skipping = false;
+  // Chunks may split a UTF-8 character; the decoder holds the partial bytes.
+  private readonly decoder = new StringDecoder('utf8');
+  /** The last summary line seen so far. */
+  summary: ResticSummary | undefined;
+
+  /** Feeds a chunk of output. */
+  push(chunk: Buffer | string): void {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    let start = 0;
+    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+      this.line(this.pending + text.slice(start, nl));
+      this.pending = '';
+      start = nl + 1;
+    }
+    this.pending += text.slice(start);
+    if (this.pending.length > MAX_LINE_BYTES) {
+      this.pending = '';
+      this.skipping = true;
+    }
+  }
+
+  /** Ends the stream: a last line without a newline counts too. */
+  end(): ResticSummary | undefined {
+    this.pending += this.decoder.end();
+    if (this.pending !== '') this.line(this.pending);
+    this.pending = '';
+    return this.summary;
+  }
+
+  private line(line: string): void {
+    if (this.skipping) {
+      // The tail of an over-long line: drop it.
+      this.skipping = false;
+      return;
+    }
+    const summary = parseResticSummaryLine(line);
+    if (summary !== undefined) this.summary = summary;
+  }
+}
+
+/** Finds the summary in a whole captured output. */
+export function findResticSummary(output: string): ResticSummary | undefined {
+  const scanner = new ResticSummaryScanner();
+  scanner.push(output);
+  return scanner.end();
+}

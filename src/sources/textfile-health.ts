@@ -1,0 +1,130 @@
+/**
+ * Pure parts of the monitoring self-check: judging the textfile directory's files (malformed
+ * files, families whose HELP or TYPE differ between files, which node_exporter drops silently),
+ * finding job files the config no longer lists, and the health and expected-job series.
+ */
+import type { SeriesValue } from '../exporter/textfile.js';
+import { groupFilePath, isExporterTempFile, parseExposition } from '../exporter/textfile.js';
+import { metrics } from '../schema/catalog.js';
+import { groupLayouts } from '../schema/groups.js';
+
+/** A `.prom` file's name and content. */
+export interface TextFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** A problem with one file or between files, as one line. */
+export interface TextfileFinding {
+  /** The file (or first file) it is about. */
+  readonly file: string;
+  readonly message: string;
+}
+
+/** HELP and TYPE lines of a file by family name (the last one wins; parseExposition rejects doubles). */
+function familyHeaders(text: string): Map<string, { help?: string; type?: string }> {
+  const out = new Map<string, { help?: string; type?: string }>();
+  for (const line of text.split('\n')) {
+    const m = /^#[ \t]+(HELP|TYPE)[ \t]+([a-zA-Z_:][a-zA-Z0-9_:]*)(?:[ \t]+(.*))?$/.exec(line);
+    if (m === null) continue;
+    const [, keyword, name = '', rest = ''] = m;
+    const entry = out.get(name) ?? {};
+    if (keyword === 'HELP') entry.help = rest;
+    else entry.type = rest.trim();
+    out.set(name, entry);
+  }
+  return out;
+}
+
+/** The 1-based number of the first sample line that carries a timestamp, if any (the file must already parse). */
+export function firstTimestampedLine(text: string): number | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').trim();
+    if (line === '' || line.startsWith('#')) continue;
+    // Label values may hold spaces; the labels end at the last '}'.
+    const close = line.lastIndexOf('}');
+    const rest = close >= 0 ? line.slice(close + 1) : line.replace(/^\S+/, '');
+    if (rest.trim().split(/[ \t]+/).length >= 2) return i + 1;
+  }
+  return undefined;
+}
+
+/** Judges every `.prom` file: each must parse, and a family must have the same HELP and TYPE in every file. */
+export function judgeTextfiles(files: readonly TextFile[]): TextfileFinding[] {
+  const findings: TextfileFinding[] = [];
+  const firstSeen = new Map<string, { file: string; help?: string; type?: string }>();
+  for (const file of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    try {
+      parseExposition(file.text);
+    } catch (err) {
+      findings.push({ file: file.name, message: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
+    const stamped = firstTimestampedLine(file.text);
+    if (stamped !== undefined) {
+      findings.push({ file: file.name, message: `line ${stamped}: a sample carries a timestamp (the textfile collector rejects the file)` });
+      continue;
+    }
+    for (const [family, headers] of familyHeaders(file.text)) {
+      const first = firstSeen.get(family);
+      if (first === undefined) {
+        firstSeen.set(family, { file: file.name, ...headers });
+        continue;
+      }
+      const differs = (a: string | undefined, b: string | undefined): boolean => a !== undefined && b !== undefined && a !== b;
+      if (differs(first.help, headers.help) || differs(first.type, headers.type)) {
+        findings.push({ file: file.name, message: `family ${family} has a different HELP or TYPE than in ${first.file} (node_exporter drops it)` });
+      }
+    }
+  }
+  return findings;
+}
+
+/** Names of our temporary and lock files among `entries` that are older than `maxAgeMs` at `nowMs`. */
+export function staleTempFiles(entries: readonly { name: string; mtimeMs: number }[], nowMs: number, maxAgeMs: number): string[] {
+  return entries.filter((e) => isExporterTempFile(e.name) && nowMs - e.mtimeMs > maxAgeMs).map((e) => e.name).sort();
+}
+
+/** A configured job by its key labels. */
+export interface JobKey {
+  readonly name: string;
+  readonly repository: string;
+}
+
+/**
+ * Names of `restic_backup` files among `names` that belong to no configured job. Only names of the
+ * exporter's own layout (`ubm_restic_backup.*.prom`) are candidates: nobody else's file is touched.
+ */
+export function staleJobFiles(dir: string, names: readonly string[], jobs: readonly JobKey[]): string[] {
+  const prefix = `${groupLayouts.restic_backup.filePrefix}.`;
+  const expected = new Set(jobs.map((j) => basenameOf(groupFilePath(dir, 'restic_backup', { backup_job: j.name, repository: j.repository }))));
+  return names.filter((n) => n.startsWith(prefix) && n.endsWith('.prom') && !expected.has(n)).sort();
+}
+
+/** The last path component. */
+function basenameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** A configured job with the thresholds its alerts use. */
+export interface ExpectedJob extends JobKey {
+  readonly staleThresholdSeconds: number;
+  readonly slowMultiplier: number;
+}
+
+/** Series of the `monitoring_expected_jobs` group: one set per configured job. */
+export function expectedJobSeries(hostname: string, jobs: readonly ExpectedJob[]): SeriesValue[] {
+  const seen = new Set<string>();
+  const out: SeriesValue[] = [];
+  for (const job of jobs) {
+    const identity = JSON.stringify([job.name, job.repository]);
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    const labels = { hostname, backup_job: job.name, repository: job.repository };
+    out.push({ metric: metrics.backupMonitoringExpectedJob, labels, value: 1 });
+    out.push({ metric: metrics.backupMonitoringJobStaleThresholdSeconds, labels, value: job.staleThresholdSeconds });
+    out.push({ metric: metrics.backupMonitoringJobSlowMultiplier, labels, value: job.slowMultiplier });
+  }
+  return out;
+}
