@@ -90,6 +90,8 @@ export interface ResolvedAlerting {
   readonly severityMap: Readonly<Record<Severity, string>>;
   /** Base URL of the runbooks; an alert's runbook_url is this plus `#alertname-lowercase`. */
   readonly runbookBaseUrl: string;
+  /** How long a configured job may go without metrics before UnifiedBackupNeverReported fires (default 30 h). */
+  readonly neverReportedForSeconds?: number;
 }
 
 /** The whole resolved config. */

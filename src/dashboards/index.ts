@@ -3,6 +3,7 @@
  * Every dashboard is linted before it is rendered; a finding is a bug in the generator.
  */
 import type { ResolvedConfig } from '../config/model.js';
+import type { OutputProducer } from '../config/output.js';
 import { type DashboardSpec, buildDashboard, dashboardUid } from './dashboard.js';
 import { hostDashboard } from './host.js';
 import { jobDashboard } from './job.js';
@@ -73,3 +74,12 @@ export function panelQueries(model: Json): PanelQuery[] {
   visit(asArr(d?.panels));
   return out;
 }
+
+/** The dashboards as an output producer of `ubm generate` / `ubm check` (files under `dashboards/`). */
+export const dashboardsProducer: OutputProducer = {
+  name: 'dashboards',
+  produce: (config) => {
+    if (!config.monitoring.dashboardsEnabled) return new Map();
+    return new Map([...generateDashboards(config)].map(([file, content]) => [`dashboards/${file}`, content]));
+  },
+};

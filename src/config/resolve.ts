@@ -1,0 +1,210 @@
+/**
+ * Validated config -> ResolvedConfig: cross-field rules (repositories exist, override targets
+ * exist), then defaults and thresholds. Pure: no IO, no clock.
+ */
+import * as d from './defaults.js';
+import type { ConfigProblem } from './errors.js';
+import { frequencyInterval } from './frequency.js';
+import { type DeclaredJob, PGBACKREST_OFFSITE_JOB, declaredJobs, effectiveJobs, offsiteRepositoryName, pgbackrestOffsiteEnabled, postgresEnabled } from './jobs.js';
+import type { ResolvedConfig, ResolvedJob, ResolvedPgbackrestRepo, ResolvedRepository, Severity } from './model.js';
+import { type ConfigInput, type OverridesInput, durationSeconds } from './schema.js';
+import { closest } from './suggest.js';
+
+function record(v: unknown): Readonly<Record<string, unknown>> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** `a, b, c` (at most `max` names, then how many more). */
+function listNames(names: readonly string[], max = 10): string {
+  const sorted = [...names].sort();
+  const shown = sorted.slice(0, max).join(', ');
+  return sorted.length > max ? `${shown}, and ${sorted.length - max} more` : shown;
+}
+
+function unknownName(kind: string, name: string, known: readonly string[], plural: string, note = ''): string {
+  const near = closest(name, known);
+  const hint = near === undefined ? '' : `; did you mean '${near}'?`;
+  const list = known.length === 0 ? `no ${plural} are defined` : `${plural}: ${listNames(known)}`;
+  return `${kind} '${name}'${note} is not defined${hint} (${list})`;
+}
+
+/**
+ * Cross-field rules, checked on the raw data so that they are reported together with the
+ * schema's problems: every job's repository and the offsite repository exist, and every
+ * `ubm.jobs` / `ubm.classes` key names a job / a job tag.
+ */
+export function crossCheck(raw: unknown): ConfigProblem[] {
+  const root = record(raw);
+  if (root === undefined) return [];
+  const problems: ConfigProblem[] = [];
+  const repositories = Object.keys(record(root.repositories) ?? {});
+  const declared = declaredJobs(raw);
+  for (const job of declared) {
+    if (job.source === 'pgbackrest-offsite') continue;
+    const repo = job.spec.repository;
+    if (typeof repo === 'string' && repo !== '' && !repositories.includes(repo)) {
+      problems.push({ path: [...job.path, 'repository'], message: unknownName('repository', repo, repositories, 'repositories') });
+    }
+  }
+  if (pgbackrestOffsiteEnabled(raw)) {
+    const repo = offsiteRepositoryName(raw);
+    const written = typeof record(record(root.postgres)?.pgbackrest)?.offsiteRepository === 'string';
+    if (!repositories.includes(repo)) {
+      const note = written ? ' (the restic repository of the offsite copy)' : " (the default offsiteRepository, used while enableOffsite is not false)";
+      problems.push({ path: ['postgres', 'pgbackrest', 'offsiteRepository'], message: unknownName('repository', repo, repositories, 'repositories', note) });
+    }
+  }
+  const ubm = record(root.ubm);
+  const jobNames = [...new Set(declared.map((j) => j.name))];
+  for (const name of Object.keys(record(ubm?.jobs) ?? {})) {
+    if (!jobNames.includes(name)) problems.push({ path: ['ubm', 'jobs', name], message: unknownName('job', name, jobNames, 'jobs') });
+  }
+  const tags = [...new Set(declared.flatMap((j) => j.tags))];
+  for (const tag of Object.keys(record(ubm?.classes) ?? {})) {
+    if (!tags.includes(tag)) {
+      const near = closest(tag, tags);
+      problems.push({ path: ['ubm', 'classes', tag], message: `no job has the tag '${tag}'${near === undefined ? '' : `; did you mean '${near}'?`} (tags: ${listNames(tags)})` });
+    }
+  }
+  return problems;
+}
+
+function intervalOf(frequency: string | undefined, fallback: string): number {
+  const r = frequencyInterval(frequency ?? fallback);
+  // The schema has already rejected frequencies without an interval.
+  return 'seconds' in r ? r.seconds : 0;
+}
+
+/** The first value a knob has: the job's own override, then its classes in tag order. */
+function knob<K extends keyof OverridesInput>(key: K, job: DeclaredJob, input: ConfigInput): OverridesInput[K] | undefined {
+  const own = input.ubm?.jobs?.[job.name]?.[key];
+  if (own !== undefined) return own;
+  for (const tag of job.tags) {
+    const v = input.ubm?.classes?.[tag]?.[key];
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+function resolveJob(job: DeclaredJob, input: ConfigInput, staleFactor: number, slowMultiplier: number): ResolvedJob {
+  const frequency = typeof job.spec.frequency === 'string' ? job.spec.frequency : d.DEFAULT_FREQUENCY;
+  const intervalSeconds = intervalOf(frequency, d.DEFAULT_FREQUENCY);
+  const seconds = (key: 'randomizedDelay' | 'expectedDuration' | 'grace', fallback: number): number => {
+    const v = knob(key, job, input);
+    return v === undefined ? fallback : durationSeconds(v);
+  };
+  const staleAfter = knob('staleAfter', job, input);
+  const derived =
+    intervalSeconds * staleFactor +
+    seconds('randomizedDelay', d.RANDOMIZED_DELAY_SECONDS) +
+    seconds('expectedDuration', d.EXPECTED_DURATION_SECONDS) +
+    seconds('grace', d.GRACE_SECONDS);
+  return {
+    name: job.name,
+    repository: typeof job.spec.repository === 'string' ? job.spec.repository : '',
+    frequency,
+    intervalSeconds,
+    staleThresholdSeconds: Math.round(staleAfter === undefined ? derived : durationSeconds(staleAfter)),
+    slowMultiplier: knob('slowMultiplier', job, input) ?? slowMultiplier,
+    tags: job.tags,
+    source: job.source,
+  };
+}
+
+function pgRepoNumber(name: string): number {
+  return Number(name.slice('repo'.length));
+}
+
+/** Resolves a config that passed the schema and crossCheck. */
+export function resolveConfig(input: ConfigInput): ResolvedConfig {
+  const on = input.enable !== false;
+  const thresholds = input.monitoring?.alerting?.thresholds;
+  const backupStaleHours = thresholds?.backupStaleHours ?? d.BACKUP_STALE_HOURS;
+  const staleFactor = backupStaleHours / 24;
+  const slowBackupMultiplier = thresholds?.slowBackupMultiplier ?? d.SLOW_BACKUP_MULTIPLIER;
+  const verificationStaleHours = thresholds?.verificationStaleHours ?? d.VERIFICATION_STALE_HOURS;
+  const ubm = input.ubm;
+  const seconds = (v: Parameters<typeof durationSeconds>[0] | undefined, fallback: number): number => (v === undefined ? fallback : durationSeconds(v));
+
+  const repositories: ResolvedRepository[] = Object.entries(input.repositories ?? {})
+    .map(([name, r]) => ({
+      name,
+      primary: r.primary === true,
+      ...(r.type === undefined ? {} : { type: r.type }),
+      ...(r.repositoryName === undefined ? {} : { displayName: r.repositoryName }),
+      ...(r.repositoryLocation === undefined ? {} : { location: r.repositoryLocation }),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+
+  const jobs = effectiveJobs(input).map((j) => resolveJob(j, input, staleFactor, slowBackupMultiplier));
+
+  const pg = input.postgres;
+  const pgOn = postgresEnabled(input);
+  const offsiteOn = pgbackrestOffsiteEnabled(input);
+  const offsiteRepos = pg?.pgbackrest?.offsiteRepos ?? [];
+  const localRepos = ubm?.postgres?.repos ?? d.PG_REPOS;
+  const pgbackrestRepos: ResolvedPgbackrestRepo[] = [...new Set([...localRepos, ...offsiteRepos])]
+    .sort((a, b) => pgRepoNumber(a) - pgRepoNumber(b))
+    .map((name) => ({ name, offsite: offsiteRepos.includes(name) }));
+  const pgVerificationInterval = intervalOf(pg?.verification?.schedule, 'weekly');
+
+  const v = input.verification;
+  const verificationOn = on && v?.enable !== false;
+  const restoreInterval = intervalOf(v?.restoreTesting?.schedule, 'monthly');
+  const checkData = v?.checkData === true;
+
+  const severityMap: Record<Severity, string> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info' };
+  for (const [k, value] of Object.entries(ubm?.severities ?? {})) if (value !== undefined) severityMap[k as Severity] = value;
+
+  const monitoringOn = on && input.monitoring?.enable !== false;
+  return {
+    hostnames: ubm?.hostnames ?? d.HOSTNAMES,
+    repositories,
+    jobs,
+    postgres: {
+      enabled: pgOn,
+      stanzas: ubm?.postgres?.stanzas ?? d.PG_STANZAS,
+      pgbackrestRepos,
+      ...(offsiteOn ? { offsiteJob: PGBACKREST_OFFSITE_JOB, offsiteRepository: offsiteRepositoryName(input) } : {}),
+      offsiteMaxAgeSeconds: seconds(ubm?.postgres?.offsiteMaxAge, Math.round(86_400 * staleFactor)),
+      verification: {
+        enabled: pgOn && pg?.verification?.enable !== false,
+        intervalSeconds: pgVerificationInterval,
+        staleThresholdSeconds: seconds(ubm?.postgres?.verificationStaleAfter, verificationStaleHours * 3600),
+      },
+    },
+    verification: {
+      enabled: verificationOn,
+      intervalSeconds: intervalOf(v?.schedule, 'weekly'),
+      staleThresholdSeconds: seconds(ubm?.verification?.staleAfter, verificationStaleHours * 3600),
+      checkData,
+      ...(checkData ? { checkDataSubset: v?.checkDataSubset ?? '10%' } : {}),
+      restoreTesting: {
+        enabled: verificationOn && v?.restoreTesting?.enable !== false,
+        intervalSeconds: restoreInterval,
+        // Scaled like backups: verificationStaleHours (a week) would call every monthly test stale.
+        staleThresholdSeconds: seconds(ubm?.restoreTesting?.staleAfter, Math.round(restoreInterval * staleFactor)),
+        sampleFiles: v?.restoreTesting?.sampleFiles ?? 5,
+      },
+    },
+    monitoring: {
+      enabled: monitoringOn,
+      textfileDirectory: input.monitoring?.textfileCollector?.directory ?? '/var/lib/node_exporter/textfile_collector',
+      retentionDays: input.monitoring?.textfileCollector?.retentionDays ?? 7,
+      dashboardsEnabled: monitoringOn && input.monitoring?.dashboards?.enable !== false,
+    },
+    alerting: {
+      enabled: monitoringOn && input.monitoring?.alerting?.enable !== false,
+      backupStaleHours,
+      slowBackupMultiplier,
+      slowMinDurationSeconds: seconds(ubm?.alerting?.slowMinDuration, d.SLOW_MIN_DURATION_SECONDS),
+      slowMinBaselineRuns: ubm?.alerting?.slowMinBaselineRuns ?? d.SLOW_MIN_BASELINE_RUNS,
+      verificationStaleHours,
+      healthStaleSeconds: seconds(ubm?.alerting?.healthStaleAfter, d.HEALTH_STALE_SECONDS),
+      nodeExporterJob: ubm?.alerting?.nodeExporterJob ?? d.NODE_EXPORTER_JOB,
+      severityMap,
+      runbookBaseUrl: ubm?.runbookBaseUrl ?? d.RUNBOOK_BASE_URL,
+      neverReportedForSeconds: seconds(ubm?.alerting?.neverReportedFor, Math.round(86_400 * staleFactor)),
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Alertmanager inhibit rules: a broken monitoring path mutes the alerts it makes unreliable, and a
+ * failure mutes the staleness it causes (one page per problem, not two).
+ */
+import type { AlertName } from './alerts.js';
+import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS } from '../promql/selector.js';
+
+/** One inhibit rule in Alertmanager's format (0.22+ matchers). */
+export interface InhibitRule {
+  readonly source_matchers: readonly string[];
+  readonly target_matchers: readonly string[];
+  readonly equal: readonly string[];
+}
+
+interface Inhibition {
+  readonly source: AlertName;
+  readonly targets: readonly AlertName[];
+  readonly equal: readonly string[];
+}
+
+/** Which alert mutes which, and on which labels they must agree. */
+export const INHIBITIONS: readonly Inhibition[] = [
+  // Unhealthy monitoring makes a host's staleness, slowness and silence meaningless.
+  { source: 'BackupMonitoringUnhealthy', targets: ['UnifiedBackupStale', 'UnifiedBackupSlow', 'UnifiedBackupNeverReported'], equal: ['hostname'] },
+  // A job that keeps failing goes stale too: the failure is the page.
+  { source: 'UnifiedBackupFailed', targets: ['UnifiedBackupStale'], equal: JOB_LABELS },
+  { source: 'ResticVerificationFailed', targets: ['ResticVerificationStale'], equal: REPOSITORY_LABELS },
+  { source: 'ResticRestoreTestFailed', targets: ['ResticRestoreTestStale'], equal: REPOSITORY_LABELS },
+  { source: 'PostgresBackupVerificationFailed', targets: ['PostgresBackupVerificationStale'], equal: STANZA_LABELS },
+  { source: 'PostgresOffsiteBackupFailed', targets: ['PostgresOffsiteBackupStale'], equal: STANZA_REPOSITORY_LABELS },
+];
+
+/** The inhibit rules among the generated alerts. */
+export function inhibitRules(alerts: readonly string[]): InhibitRule[] {
+  return INHIBITIONS.filter((i) => alerts.includes(i.source))
+    .map((i) => ({ ...i, targets: i.targets.filter((t) => alerts.includes(t)) }))
+    .filter((i) => i.targets.length > 0)
+    .map((i) => ({
+      source_matchers: [`alertname="${i.source}"`],
+      target_matchers: [i.targets.length === 1 ? `alertname="${i.targets[0] ?? ''}"` : `alertname=~"${i.targets.join('|')}"`],
+      equal: i.equal,
+    }));
+}

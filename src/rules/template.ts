@@ -1,0 +1,113 @@
+/**
+ * Alert annotation templates as data: rendered once into Prometheus' Go template syntax, and
+ * evaluated here with known labels and values to write the generated promtool tests'
+ * `exp_annotations`. One description, two renderings: they cannot drift apart.
+ */
+
+/** How a number is shown: Prometheus' humanizeDuration, or printf with a fixed number of decimals. */
+export type ValueFormat = 'duration' | 'integer' | 'decimal1';
+
+/** A query run while the annotation renders: `expr` has one `%q` per label in `args`. */
+export interface QueryPart {
+  readonly query: string;
+  readonly args: readonly string[];
+  readonly format: ValueFormat;
+  /** Shown before the value when the query returns something. */
+  readonly prefix?: string;
+  /** Shown after the value when the query returns something (e.g. ` ago`). */
+  readonly suffix?: string;
+  /** Shown instead when the query returns nothing. */
+  readonly otherwise?: string;
+}
+
+/** One piece of a template: literal text, a label of the alert, its value, or a query's value. */
+export type TemplatePart = string | { readonly label: string } | { readonly value: ValueFormat } | QueryPart;
+
+/** The inputs of a rendering in tests: the alert's labels and value, and the answers to its queries. */
+export interface TemplateContext {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+  /** The value a query part returns for the given label values, or undefined for an empty result. */
+  readonly query?: (part: QueryPart, args: readonly string[]) => number | undefined;
+}
+
+function goFormat(format: ValueFormat, operand: string): string {
+  if (format === 'duration') return `${operand} | humanizeDuration`;
+  return `printf "${format === 'integer' ? '%.0f' : '%.1f'}" ${operand}`;
+}
+
+/** Renders the parts as a Prometheus annotation template. */
+export function renderGoTemplate(parts: readonly TemplatePart[]): string {
+  return parts
+    .map((p) => {
+      if (typeof p === 'string') return p.replace(/\{\{/g, '{{ "{{" }}');
+      if ('label' in p) return `{{ $labels.${p.label} }}`;
+      if ('value' in p) return `{{ ${goFormat(p.value, '$value')} }}`;
+      const args = p.args.map((a) => ` $labels.${a}`).join('');
+      const call = `query (printf ${JSON.stringify(p.query)}${args})`;
+      const shown = p.format === 'duration' ? '. | first | value | humanizeDuration' : `. | first | value | printf "${p.format === 'integer' ? '%.0f' : '%.1f'}"`;
+      const otherwise = p.otherwise === undefined ? '' : `{{ else }}${p.otherwise}`;
+      return `{{ with ${call} }}${p.prefix ?? ''}{{ ${shown} }}${p.suffix ?? ''}${otherwise}{{ end }}`;
+    })
+    .join('');
+}
+
+/** Evaluates the parts as Prometheus would, for test expectations. */
+export function evaluateTemplate(parts: readonly TemplatePart[], ctx: TemplateContext): string {
+  return parts
+    .map((p) => {
+      if (typeof p === 'string') return p;
+      if ('label' in p) return ctx.labels[p.label] ?? '';
+      if ('value' in p) return formatValue(p.value, ctx.value);
+      const v = ctx.query?.(p, p.args.map((a) => ctx.labels[a] ?? ''));
+      return v === undefined ? (p.otherwise ?? '') : `${p.prefix ?? ''}${formatValue(p.format, v)}${p.suffix ?? ''}`;
+    })
+    .join('');
+}
+
+/** Formats a number like the Go template function or printf verb named by `format`. */
+export function formatValue(format: ValueFormat, v: number): string {
+  if (format === 'duration') return humanizeDuration(v);
+  return v.toFixed(format === 'integer' ? 0 : 1);
+}
+
+/** Go's `%.4g`, for the values humanizeDuration prints with significant digits. */
+function go4g(v: number): string {
+  if (v === 0) return '0';
+  const exp = Math.floor(Math.log10(Math.abs(v)));
+  if (exp < -4 || exp >= 4) {
+    const [mant = '0', e = '0'] = v.toExponential(3).split('e');
+    const trimmed = mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant;
+    const n = Number(e);
+    return `${trimmed}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  const fixed = v.toPrecision(4);
+  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+}
+
+/** Prometheus' humanizeDuration template function (template/template.go), reimplemented. */
+export function humanizeDuration(value: number): string {
+  if (Number.isNaN(value) || !Number.isFinite(value)) return go4g(value);
+  if (value === 0) return '0s';
+  let v = value;
+  if (Math.abs(v) >= 1) {
+    const sign = v < 0 ? '-' : '';
+    v = Math.abs(v);
+    const total = Math.trunc(v);
+    const seconds = total % 60;
+    const minutes = Math.trunc(total / 60) % 60;
+    const hours = Math.trunc(total / 3600) % 24;
+    const days = Math.trunc(total / 86_400);
+    if (days !== 0) return `${sign}${days}d ${hours}h ${minutes}m ${seconds}s`;
+    if (hours !== 0) return `${sign}${hours}h ${minutes}m ${seconds}s`;
+    if (minutes !== 0) return `${sign}${minutes}m ${seconds}s`;
+    return `${sign}${go4g(v)}s`;
+  }
+  let prefix = '';
+  for (const p of ['m', 'u', 'n', 'p', 'f', 'a', 'z', 'y']) {
+    if (Math.abs(v) >= 1) break;
+    prefix = p;
+    v *= 1000;
+  }
+  return `${go4g(v)}${prefix}s`;
+}

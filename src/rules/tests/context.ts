@@ -1,0 +1,74 @@
+/**
+ * The example labels and thresholds generated tests use, taken from the config so that the tests
+ * speak about its own hosts, jobs and repositories.
+ */
+import type { ResolvedConfig, ResolvedJob } from '../../config/model.js';
+import { metrics } from '../../schema/catalog.js';
+import type { SeriesSpec, Timeline } from './series.js';
+
+/** Labels and knobs for generated tests. */
+export interface TestContext {
+  readonly config: ResolvedConfig;
+  readonly hostname: string;
+  /** The node_exporter target the ubm metrics are scraped from (scrape labels job and instance). */
+  readonly scrape: Readonly<Record<'job' | 'instance', string>>;
+  /** The job the tests use: the one with the shortest threshold (the quickest to test). */
+  readonly job: ResolvedJob;
+  /** A job of the config with a daily schedule (or the test job, re-scheduled daily, when none is). */
+  readonly dailyJob: ResolvedJob;
+  /** Labels of the test job's series (without scrape labels). */
+  readonly jobLabels: Readonly<Record<'hostname' | 'backup_job' | 'repository', string>>;
+  readonly verifyRepository: string;
+  readonly stanza: string;
+  readonly offsiteRepository: string;
+}
+
+const FALLBACK_JOB: ResolvedJob = {
+  name: 'example-job',
+  repository: 'example-repository',
+  frequency: 'daily',
+  intervalSeconds: 86_400,
+  staleThresholdSeconds: 108_000,
+  slowMultiplier: 2,
+  tags: [],
+  source: 'restic.jobs',
+};
+
+/** Picks the test's labels from the config. */
+export function testContext(config: ResolvedConfig): TestContext {
+  const hostname = config.hostnames[0] ?? 'localhost';
+  const byThreshold = [...config.jobs].sort((a, b) => a.staleThresholdSeconds - b.staleThresholdSeconds || (a.name < b.name ? -1 : 1));
+  const staleFactor = config.alerting.backupStaleHours / 24;
+  const job = byThreshold[0] ?? { ...FALLBACK_JOB, staleThresholdSeconds: Math.round(86_400 * staleFactor), slowMultiplier: config.alerting.slowBackupMultiplier };
+  const daily = config.jobs.find((j) => j.intervalSeconds === 86_400) ?? { ...job, frequency: 'daily', intervalSeconds: 86_400, staleThresholdSeconds: Math.round(86_400 * staleFactor) };
+  const offsite = config.postgres.pgbackrestRepos.find((r) => r.offsite)?.name ?? config.postgres.offsiteRepository ?? 'repo2';
+  return {
+    config,
+    hostname,
+    scrape: { job: config.alerting.nodeExporterJob, instance: `${hostname}:9100` },
+    job,
+    dailyJob: daily,
+    jobLabels: { hostname, backup_job: job.name, repository: job.repository },
+    verifyRepository: job.repository,
+    stanza: config.postgres.stanzas[0] ?? 'main',
+    offsiteRepository: offsite,
+  };
+}
+
+/** A series of a ubm metric as Prometheus stores it after the scrape: its labels plus job and instance. */
+export function scraped(ctx: TestContext, metric: { name: string }, labels: Readonly<Record<string, string>>, at: Timeline): SeriesSpec {
+  return { metric: metric.name, labels: { ...labels, ...ctx.scrape }, at };
+}
+
+/** The labels of a job's series. */
+export function jobLabelsOf(ctx: TestContext, job: ResolvedJob): Readonly<Record<'hostname' | 'backup_job' | 'repository', string>> {
+  return { hostname: ctx.hostname, backup_job: job.name, repository: job.repository };
+}
+
+/** The health series that keep BackupMonitoringUnhealthy quiet: a passing, fresh self-check and a scraped target. */
+export function healthySeries(ctx: TestContext): SeriesSpec[] {
+  return [
+    scraped(ctx, metrics.backupMonitoringHealthy, { hostname: ctx.hostname }, () => 1),
+    scraped(ctx, metrics.backupMonitoringLastCheck, { hostname: ctx.hostname }, (m) => m * 60),
+  ];
+}

@@ -1,0 +1,251 @@
+/**
+ * Generated promtool tests of each alert: quiet just before its threshold, firing at it (labels
+ * and annotations exact) and resolved after recovery on one timeline; quiet without its data on
+ * another. Each alert's timeline is written here once.
+ */
+import { type AlertDef, type AlertName, type QueryId } from '../alerts.js';
+import { runbookUrl } from '../groups.js';
+import { evaluateTemplate } from '../template.js';
+import { externalMetrics, metrics } from '../../schema/catalog.js';
+import { parseDurationSeconds } from '../../util/duration.js';
+import { type TestContext, healthySeries, scraped } from './context.js';
+import type { ExpectedAlert, UnitTest } from './model.js';
+import { type SeriesSpec, evalTime, firstEvalAfter, inputSeries, onGrid, pieces, stepAt } from './series.js';
+
+/** How one alert behaves over time in its tests. */
+export interface AlertCase {
+  /** Series that make the alert fire, then recover. */
+  readonly timeline: readonly SeriesSpec[];
+  /** Related series without the data the alert needs: it must stay quiet. */
+  readonly absent: readonly SeriesSpec[];
+  /** Seconds: the first evaluation at which the condition holds. */
+  readonly activeAt: number;
+  /** Seconds: the first evaluation after recovery (must be after the alert fired). */
+  readonly recoverAt: number;
+  /** The alert's labels besides severity. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The alert's value at an evaluation time. */
+  readonly value: (t: number) => number;
+  /** What the description's queries return at an evaluation time. */
+  readonly answers?: Partial<Record<QueryId, (t: number) => number | undefined>>;
+}
+
+/**
+ * Seconds between evaluations of tests that span days: promtool evaluates every rule at every
+ * step, and a month at one-minute steps would take it minutes.
+ */
+export const LONG_STEP = 1800;
+/** Seconds between evaluations otherwise. */
+export const SHORT_STEP = 60;
+
+/** The evaluation step an alert's tests need: a `for:` of 6 hours or more is tested every 30 minutes. */
+export function stepFor(def: AlertDef): number {
+  return forSeconds(def) >= 6 * 3600 ? LONG_STEP : SHORT_STEP;
+}
+
+function forSeconds(def: AlertDef): number {
+  return parseDurationSeconds(def.for) ?? 0;
+}
+
+/** When a rule with this `for:` fires after becoming active (the first evaluation that far on). */
+export function firesAt(c: { activeAt: number }, def: AlertDef, step = SHORT_STEP): number {
+  return onGrid(c.activeAt + forSeconds(def), step);
+}
+
+const FAIL_MINUTE = 10;
+
+/** A status gauge: good, bad from minute 10, good again from `recoverMinute`. */
+function statusTimeline(recoverMinute: number): (m: number) => number {
+  return pieces([[0, 1], [FAIL_MINUTE, 0], [recoverMinute, 1]]) as (m: number) => number;
+}
+
+/** The recovery minute of an alert active from `activeAt`: five evaluations after it fired. */
+function recoveryMinute(def: AlertDef, activeAt: number, step: number): number {
+  return (firesAt({ activeAt }, def, step) + 5 * step) / 60;
+}
+
+interface StatusMetrics {
+  readonly status: { name: string };
+  readonly lastSuccess: { name: string };
+}
+
+/** A "Failed" alert: its status drops to 0 at minute 10 and returns to 1 later; the last success was at 0. */
+function failedCase(ctx: TestContext, def: AlertDef, step: number, m: StatusMetrics, labels: Readonly<Record<string, string>>, extra: SeriesSpec[] = []): AlertCase {
+  const recover = recoveryMinute(def, FAIL_MINUTE * 60, step);
+  return {
+    timeline: [
+      scraped(ctx, m.status, labels, statusTimeline(recover)),
+      scraped(ctx, m.lastSuccess, labels, pieces([[0, 0], [recover, recover * 60]])),
+      ...extra,
+    ],
+    absent: [scraped(ctx, m.lastSuccess, labels, () => 0)],
+    activeAt: FAIL_MINUTE * 60,
+    recoverAt: recover * 60,
+    labels,
+    value: () => 0,
+    answers: { lastSuccessAge: (t) => t, exitCode: () => 1 },
+  };
+}
+
+/**
+ * A "Stale" alert: the last success lies so far back that its age crosses the threshold at
+ * minute 10 (ages can be long while test time stays short), then a fresh success recovers it.
+ */
+function staleCase(ctx: TestContext, def: AlertDef, step: number, lastSuccess: { name: string }, labels: Readonly<Record<string, string>>, thresholdSeconds: number, extra: SeriesSpec[] = []): AlertCase {
+  const since = FAIL_MINUTE * 60 - thresholdSeconds;
+  const activeAt = firstEvalAfter(FAIL_MINUTE * 60, step);
+  const recover = recoveryMinute(def, activeAt, step);
+  return {
+    timeline: [scraped(ctx, lastSuccess, labels, pieces([[0, since], [recover, recover * 60]])), ...extra],
+    absent: extra,
+    activeAt,
+    recoverAt: recover * 60,
+    labels,
+    value: (t) => t - since,
+    answers: { staleThreshold: () => thresholdSeconds },
+  };
+}
+
+/** The test timeline of every alert. */
+export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertCase {
+  const job = ctx.jobLabels;
+  const repo = { hostname: ctx.hostname, repository: ctx.verifyRepository };
+  const stanza = { hostname: ctx.hostname, stanza: ctx.stanza };
+  const offsite = { ...stanza, repository: ctx.offsiteRepository };
+  const c = ctx.config;
+  const name: AlertName = def.name;
+  switch (name) {
+    case 'UnifiedBackupFailed': {
+      const recover = recoveryMinute(def, FAIL_MINUTE * 60, step);
+      return failedCase(ctx, def, step, { status: metrics.resticBackupStatus, lastSuccess: metrics.resticBackupLastSuccessTimestamp }, job, [
+        scraped(ctx, metrics.resticBackupExitCode, job, pieces([[0, 0], [FAIL_MINUTE, 1], [recover, 0]])),
+      ]);
+    }
+    case 'UnifiedBackupStale':
+      return staleCase(ctx, def, step, metrics.resticBackupLastSuccessTimestamp, job, ctx.job.staleThresholdSeconds, [
+        scraped(ctx, metrics.resticBackupStatus, job, () => 1),
+        scraped(ctx, metrics.backupMonitoringJobStaleThresholdSeconds, job, () => ctx.job.staleThresholdSeconds),
+      ]);
+    case 'UnifiedBackupSlow': {
+      const baseline = Math.max(600, Math.ceil(c.alerting.slowMinDurationSeconds / 60) * 60);
+      const slow = Math.ceil((baseline * ctx.job.slowMultiplier * 1.5) / 60) * 60;
+      const recover = recoveryMinute(def, FAIL_MINUTE * 60, step);
+      const common = [
+        scraped(ctx, metrics.resticBackupStatus, job, () => 1),
+        scraped(ctx, metrics.resticBackupDurationBaselineRuns, job, () => c.alerting.slowMinBaselineRuns + 2),
+        scraped(ctx, metrics.backupMonitoringJobSlowMultiplier, job, () => ctx.job.slowMultiplier),
+      ];
+      return {
+        timeline: [
+          ...common,
+          scraped(ctx, metrics.resticBackupDurationBaselineSeconds, job, () => baseline),
+          scraped(ctx, metrics.resticBackupDurationSeconds, job, pieces([[0, baseline], [FAIL_MINUTE, slow], [recover, baseline]])),
+        ],
+        absent: [...common, scraped(ctx, metrics.resticBackupDurationSeconds, job, () => slow)],
+        activeAt: FAIL_MINUTE * 60,
+        recoverAt: recover * 60,
+        labels: job,
+        value: () => slow,
+        answers: { slowMultiplier: () => ctx.job.slowMultiplier, baseline: () => baseline },
+      };
+    }
+    case 'UnifiedBackupNeverReported': {
+      const recover = recoveryMinute(def, 0, step);
+      return {
+        timeline: [
+          scraped(ctx, metrics.backupMonitoringExpectedJob, job, () => 1),
+          scraped(ctx, metrics.resticBackupStatus, job, stepAt(recover, undefined, 1)),
+        ],
+        absent: [{ metric: externalMetrics.up.name, labels: ctx.scrape, at: () => 1 }],
+        activeAt: 0,
+        recoverAt: recover * 60,
+        labels: job,
+        value: () => 1,
+      };
+    }
+    case 'ResticVerificationFailed':
+      return failedCase(ctx, def, step, { status: metrics.resticVerificationStatus, lastSuccess: metrics.resticVerificationLastSuccessTimestampSeconds }, repo);
+    case 'ResticVerificationStale':
+      return staleCase(ctx, def, step, metrics.resticVerificationLastSuccessTimestampSeconds, repo, c.verification.staleThresholdSeconds, [
+        scraped(ctx, metrics.resticVerificationStatus, repo, () => 1),
+      ]);
+    case 'ResticRestoreTestFailed':
+      return failedCase(ctx, def, step, { status: metrics.resticRestoreTestStatus, lastSuccess: metrics.resticRestoreTestLastSuccessTimestampSeconds }, repo);
+    case 'ResticRestoreTestStale':
+      return staleCase(ctx, def, step, metrics.resticRestoreTestLastSuccessTimestampSeconds, repo, c.verification.restoreTesting.staleThresholdSeconds, [
+        scraped(ctx, metrics.resticRestoreTestStatus, repo, () => 1),
+      ]);
+    case 'PostgresBackupVerificationFailed':
+      return failedCase(ctx, def, step, { status: metrics.postgresBackupVerificationStatus, lastSuccess: metrics.postgresBackupVerificationLastSuccessTimestampSeconds }, stanza);
+    case 'PostgresBackupVerificationStale':
+      return staleCase(ctx, def, step, metrics.postgresBackupVerificationLastSuccessTimestampSeconds, stanza, c.postgres.verification.staleThresholdSeconds, [
+        scraped(ctx, metrics.postgresBackupVerificationStatus, stanza, () => 1),
+      ]);
+    case 'PostgresOffsiteBackupFailed':
+      return failedCase(ctx, def, step, { status: metrics.postgresPgbackrestOffsiteBackupStatus, lastSuccess: metrics.postgresPgbackrestOffsiteLastSuccessTimestampSeconds }, offsite);
+    case 'PostgresOffsiteBackupStale':
+      return staleCase(ctx, def, step, metrics.postgresPgbackrestOffsiteLastSuccessTimestampSeconds, offsite, c.postgres.offsiteMaxAgeSeconds, [
+        scraped(ctx, metrics.postgresPgbackrestOffsiteBackupStatus, offsite, () => 1),
+      ]);
+    case 'BackupMonitoringUnhealthy': {
+      const recover = recoveryMinute(def, FAIL_MINUTE * 60, step);
+      const target = [
+        { metric: externalMetrics.up.name, labels: ctx.scrape, at: () => 1 },
+        { metric: externalMetrics.nodeTextfileScrapeError.name, labels: ctx.scrape, at: () => 0 },
+      ];
+      const [, lastCheck] = healthySeries(ctx);
+      return {
+        timeline: [
+          ...target,
+          scraped(ctx, metrics.backupMonitoringHealthy, { hostname: ctx.hostname }, statusTimeline(recover)),
+          ...(lastCheck === undefined ? [] : [lastCheck]),
+        ],
+        absent: target,
+        activeAt: FAIL_MINUTE * 60,
+        recoverAt: recover * 60,
+        labels: { hostname: ctx.hostname, reason: 'the self-check failed' },
+        value: () => 0,
+      };
+    }
+  }
+}
+
+/** The alert as promtool must see it firing at time t. */
+export function expectedAlert(ctx: TestContext, def: AlertDef, c: Pick<AlertCase, 'labels' | 'value' | 'answers'>, t: number): ExpectedAlert {
+  const description = evaluateTemplate(def.description, {
+    labels: c.labels,
+    value: c.value(t),
+    query: (part) => ('id' in part && typeof part.id === 'string' ? c.answers?.[part.id as QueryId]?.(t) : undefined),
+  });
+  const labels: Record<string, string> = { ...c.labels, severity: ctx.config.alerting.severityMap[def.severity] };
+  return {
+    exp_labels: Object.fromEntries(Object.keys(labels).sort().map((k) => [k, labels[k] ?? ''])),
+    exp_annotations: { description, runbook_url: runbookUrl(ctx.config, def.name), summary: def.summary },
+  };
+}
+
+/** The tests of one alert, and the evaluation step they are written for. */
+export function alertUnitTests(ctx: TestContext, def: AlertDef): { step: number; tests: UnitTest[] } {
+  const step = stepFor(def);
+  const c = alertCase(ctx, def, step);
+  const fire = firesAt(c, def, step);
+  if (c.recoverAt <= fire) throw new Error(`test case of ${def.name} recovers before it fires`);
+  const minutes = c.recoverAt / 60 + 10;
+  const stepMinutes = step / 60;
+  const interval = evalTime(step);
+  const timeline = inputSeries(c.timeline, minutes, stepMinutes);
+  const quiet = (t: number): { eval_time: string; alertname: string; exp_alerts: [] } => ({ eval_time: evalTime(t), alertname: def.name, exp_alerts: [] });
+  const firing = { eval_time: evalTime(fire), alertname: def.name, exp_alerts: [expectedAlert(ctx, def, c, fire)] };
+  return {
+    step,
+    tests: [
+      {
+        name: `${def.name} is quiet just before its threshold, fires at it and resolves after recovery`,
+        interval,
+        input_series: timeline,
+        alert_rule_test: [quiet(fire - step), firing, quiet(c.recoverAt)],
+      },
+      { name: `${def.name} stays quiet without its data`, interval, input_series: inputSeries(c.absent, minutes, stepMinutes), alert_rule_test: [quiet(fire), quiet(c.recoverAt)] },
+    ],
+  };
+}

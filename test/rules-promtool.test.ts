@@ -1,0 +1,145 @@
+/**
+ * The generated rules and tests under the real tools: promtool accepts the rules and passes every
+ * generated test; the tests fail when a rule drifts from its threshold; amtool accepts the inhibit
+ * rules, and a real Alertmanager mutes what they say.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dump, load } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { minimalAlertmanagerConfig } from '../src/cli/check.js';
+import { loadConfig } from '../src/config/load.js';
+import { RULE_FILES, generateRuleFiles } from '../src/rules/files.js';
+import { alertmanagerAlerts, startAlertmanager } from './support/alertmanager.js';
+import { runProcess } from './support/processes.js';
+import type { Server } from './support/servers.js';
+import { tempDir } from './support/servers.js';
+import { REPO_ROOT, requireTool } from './support/tools.js';
+
+const promtool = requireTool('promtool');
+const amtool = requireTool('amtool');
+
+/** Writes a config's generated rule files into a fresh directory; returns its rules/ directory. */
+function generateInto(files: ReadonlyMap<string, string>, replace: Readonly<Record<string, (s: string) => string>> = {}): string {
+  const dir = tempDir('rules');
+  mkdirSync(join(dir, 'rules'));
+  for (const [path, content] of files) writeFileSync(join(dir, path), (replace[path] ?? ((s: string) => s))(content));
+  return join(dir, 'rules');
+}
+
+function base(path: string): string {
+  return path.slice('rules/'.length);
+}
+
+const example = generateRuleFiles(loadConfig(undefined, REPO_ROOT).config, { configName: 'example', format: 'prometheus' });
+const overrides = generateRuleFiles(loadConfig('config.yaml', join(REPO_ROOT, 'fixtures', 'config', 'good', 'overrides')).config, { configName: 'overrides', format: 'prometheus' });
+
+/** The test file with only the tests whose name contains `filter` (promtool then evaluates only those). */
+function onlyTests(testFile: string, filter: string): string {
+  const parsed = load(testFile) as { tests: Array<{ name: string }> };
+  const tests = parsed.tests.filter((t) => t.name.includes(filter));
+  if (tests.length === 0) throw new Error(`no generated test matches '${filter}'`);
+  return dump({ ...parsed, tests }, { lineWidth: -1, noRefs: true });
+}
+
+describe('promtool', () => {
+  // Concurrent: each runs two promtools for seconds; the two configs share the machine's cores.
+  it.concurrent.each([
+    ['the built-in example', example],
+    ['a config with overrides, mapped severities and another runbook URL', overrides],
+  ])('accepts the rules of %s without a lint warning and passes all their generated tests', async (_name, files) => {
+    const dir = generateInto(files);
+    const checked = spawnSync(promtool, ['check', 'rules', base(RULE_FILES.rules)], { cwd: dir, encoding: 'utf8' });
+    expect(checked.stdout + checked.stderr).toContain('SUCCESS');
+    expect(checked.status).toBe(0);
+    const runs = await Promise.all([RULE_FILES.tests, RULE_FILES.days].map((t) => runProcess(promtool, ['test', 'rules', join(dir, base(t))])));
+    for (const r of runs) {
+      expect(r.stdout + r.stderr).toContain('SUCCESS');
+      expect(r.code).toBe(0);
+    }
+  });
+
+  it('finds every scenario the issue names among the generated tests', () => {
+    const text = `${example.get(RULE_FILES.tests) ?? ''}${example.get(RULE_FILES.days) ?? ''}`;
+    for (const name of [
+      'A job that keeps failing still goes stale after its threshold',
+      'A job that stopped running goes stale',
+      'A job that never succeeded goes stale',
+      'A configured job that never reported alerts',
+      '30 days of a daily schedule with a 30-minute random delay and normal durations raise nothing',
+      'A Prometheus restart gap raises nothing false',
+    ]) {
+      expect(text).toContain(`name: ${name}\n`);
+    }
+  });
+
+  // Each mutation moves one rule off what its config says: a generated test must notice.
+  it.concurrent.each([
+    ['ResticVerificationStale one hour late', RULE_FILES.tests, 'ResticVerificationStale', (s: string) => s.replace('> 604800', '> 608400'), 'name: ResticVerificationStale is quiet just before its threshold'],
+    ['UnifiedBackupStale with a longer for:', RULE_FILES.tests, 'UnifiedBackupStale', (s: string) => s.replace(/(alert: UnifiedBackupStale\n(?:.*\n)*?\s+for: )10m/, '$120m'), 'name: UnifiedBackupStale is quiet just before its threshold'],
+    ['UnifiedBackupSlow without its minimum duration', RULE_FILES.tests, 'UnifiedBackupSlow', (s: string) => s.replace('(restic_backup_duration_seconds) > 300', '(restic_backup_duration_seconds) > 0'), 'name: UnifiedBackupSlow stays quiet for runs shorter than its minimum duration'],
+    ['the interval fallback scaled by 1.5 instead of 1.25', RULE_FILES.tests, 'ubm health', (s: string) => s.replace('* 1.25', '* 1.5'), "name: An hourly job goes stale after 1h 15m 0s without ubm health's thresholds"],
+    ['BackupMonitoringUnhealthy blind to node_exporter being down', RULE_FILES.tests, 'BackupMonitoringUnhealthy', (s: string) => s.replace(/\n\s+or\n\s+label_replace\(max by \(hostname\) \(up\{.*\n/, '\n'), 'name: BackupMonitoringUnhealthy fires when node_exporter is not scraped'],
+    ['UnifiedBackupSlow without its multiplier', RULE_FILES.days, 'raise nothing', (s: string) => s.replace('(backup_job:ubm_slow_multiplier:resolved * on (hostname, backup_job, repository) max by', '(max by'), 'expr: "count_over_time(ALERTS[43230m])"'],
+    ['UnifiedBackupNeverReported after 2 days instead of 30 h', RULE_FILES.days, 'never reported', (s: string) => s.replace('for: 1d6h', 'for: 2d'), 'name: A configured job that never reported alerts'],
+  ])('fails a generated test when the rules have %s', async (_what, testFile, filter, mutate, failure) => {
+    const mutated = mutate(example.get(RULE_FILES.rules) ?? '');
+    expect(mutated).not.toBe(example.get(RULE_FILES.rules));
+    const dir = generateInto(example, { [RULE_FILES.rules]: () => mutated, [testFile]: (t) => onlyTests(t, filter) });
+    const r = await runProcess(promtool, ['test', 'rules', join(dir, base(testFile))]);
+    expect(r.stdout + r.stderr).toContain(failure);
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('inhibit rules', () => {
+  it('pass amtool check-config inside a minimal Alertmanager config', () => {
+    const dir = tempDir('amtool');
+    const file = join(dir, 'alertmanager.yml');
+    writeFileSync(file, minimalAlertmanagerConfig(example.get(RULE_FILES.inhibit) ?? ''));
+    const r = spawnSync(amtool, ['check-config', file], { encoding: 'utf8' });
+    expect(r.stdout).toContain('6 inhibit rules');
+    expect(r.status).toBe(0);
+  });
+
+  describe('in a running Alertmanager', () => {
+    let am: (Server & { dir: string }) | undefined;
+    beforeAll(async () => {
+      am = await startAlertmanager(minimalAlertmanagerConfig(example.get(RULE_FILES.inhibit) ?? ''));
+    });
+    afterAll(async () => {
+      await am?.stop();
+    });
+
+    it('mute a job Stale while it Failed and a host Stale and Slow while its monitoring is unhealthy, nothing else', async () => {
+      const url = am?.url ?? '';
+      const alert = (labels: Record<string, string>): Record<string, unknown> => ({ labels, annotations: {}, startsAt: new Date().toISOString() });
+      const job = { hostname: 'forge', backup_job: 'system-home', repository: 'nas-primary' };
+      const posted = await fetch(`${url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([
+          alert({ alertname: 'UnifiedBackupFailed', severity: 'critical', ...job }),
+          alert({ alertname: 'UnifiedBackupStale', severity: 'high', ...job }),
+          alert({ alertname: 'UnifiedBackupStale', severity: 'high', ...job, backup_job: 'service-loki' }),
+          alert({ alertname: 'BackupMonitoringUnhealthy', severity: 'high', hostname: 'nas', reason: 'the self-check failed' }),
+          alert({ alertname: 'UnifiedBackupSlow', severity: 'medium', hostname: 'nas', backup_job: 'photos', repository: 'b2' }),
+          alert({ alertname: 'UnifiedBackupFailed', severity: 'critical', hostname: 'nas', backup_job: 'photos', repository: 'b2' }),
+        ]),
+      });
+      expect(posted.status).toBe(200);
+      const state = Object.fromEntries(
+        (await alertmanagerAlerts(url)).map((a) => [`${a.labels.alertname ?? ''} ${a.labels.hostname ?? ''} ${a.labels.backup_job ?? ''}`.trim(), a.status.state]),
+      );
+      expect(state).toEqual({
+        'UnifiedBackupFailed forge system-home': 'active',
+        'UnifiedBackupStale forge system-home': 'suppressed',
+        'UnifiedBackupStale forge service-loki': 'active',
+        'BackupMonitoringUnhealthy nas': 'active',
+        'UnifiedBackupSlow nas photos': 'suppressed',
+        'UnifiedBackupFailed nas photos': 'active',
+      });
+    });
+  });
+});
