@@ -1,0 +1,62 @@
+// `npm run bench`: runs the benchmark sections and writes bench/RESULTS.md with the machine's
+// description. A section is { id, run } where run() resolves to markdown; add new ones to
+// `sections` below (or pass --only id,id to run some).
+//
+//   node bench/run.mjs [--only emit,run] [--quick]
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emitSection } from './emit.mjs';
+import { ROOT, machineDescription } from './lib.mjs';
+import { runOverheadSection } from './run-overhead.mjs';
+
+/** Every benchmark section, in the order RESULTS.md shows them. */
+export const sections = [
+  { id: 'emit', run: () => emitSection() },
+  { id: 'run', run: () => runOverheadSection() },
+  {
+    id: 'rule-eval',
+    // Loaded on demand: it needs promtool and prometheus, and takes a few minutes.
+    run: async (options) => (await import('./rule-eval.mjs')).ruleEvalSection({ quick: options.quick }),
+  },
+];
+
+/** Parses --only and --quick. */
+function parseArgs(argv) {
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex === -1 ? undefined : (argv[onlyIndex + 1] ?? '').split(',').filter(Boolean);
+  return { only, quick: argv.includes('--quick') };
+}
+
+/** Runs the chosen sections and writes bench/RESULTS.md. */
+export async function main(argv = process.argv.slice(2)) {
+  const options = parseArgs(argv);
+  const chosen = sections.filter((s) => options.only === undefined || options.only.includes(s.id));
+  const machine = machineDescription();
+  const parts = [];
+  for (const section of chosen) {
+    process.stderr.write(`bench: ${section.id}...\n`);
+    const started = Date.now();
+    parts.push((await section.run(options)).trim());
+    process.stderr.write(`bench: ${section.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  }
+  const text = `# Benchmark results
+
+Written by \`npm run bench\` (bench/run.mjs); medians of repeated runs, ratios taken within the same
+run. Numbers from a shared machine: read them as orders of magnitude and ratios, not as exact times.
+
+## Machine
+
+${machine}
+
+${parts.join('\n\n')}
+`;
+  writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), text);
+  process.stdout.write(text);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

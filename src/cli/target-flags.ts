@@ -1,0 +1,62 @@
+/** The flags `emit` and `run` share: where metrics go and the hostname label, validated before anything runs. */
+import type { RecordTarget } from '../exporter/record.js';
+import { parsePushgatewayUrl } from '../exporter/pushgateway-url.js';
+import { checkTextfileDir, resolveHostname, resolveTextfileDir } from '../exporter/dirs.js';
+import { type FlagSpec, type ParsedFlags, stringFlag } from './flags.js';
+import { type Io, UsageError } from './io.js';
+import { parseDurationSeconds } from '../util/duration.js';
+
+/** Flag specs of the target and hostname. */
+export const targetFlagSpecs: Readonly<Record<string, FlagSpec>> = {
+  'textfile-dir': { type: 'string', value: 'DIR', help: 'textfile directory (default $UBM_TEXTFILE_DIR, else /var/lib/node_exporter/textfile_collector)' },
+  pushgateway: { type: 'string', value: 'URL', help: 'push to this Pushgateway instead of writing a textfile' },
+  hostname: { type: 'string', value: 'H', help: 'hostname label (default: this host\'s name)' },
+};
+
+/** Resolves and checks the target (directory exists and is writable, or a valid URL) and the hostname. */
+export function resolveTarget(values: ParsedFlags, io: Io): { target: RecordTarget; hostname: string } {
+  const dirFlag = stringFlag(values, 'textfile-dir');
+  const push = stringFlag(values, 'pushgateway');
+  const hostname = resolveHostname(stringFlag(values, 'hostname'));
+  if (push !== undefined) {
+    if (dirFlag !== undefined) throw new UsageError('give --textfile-dir or --pushgateway, not both');
+    parsePushgatewayUrl(push);
+    return { target: { pushgateway: push }, hostname };
+  }
+  const dir = resolveTextfileDir(dirFlag, io.env);
+  checkTextfileDir(dir);
+  return { target: { textfileDir: dir }, hostname };
+}
+
+/** A required or optional non-empty label value (job, repository, stanza). */
+export function labelFlag(values: ParsedFlags, name: string): string {
+  return stringFlag(values, name, true);
+}
+
+/** Parses `--status`: success|failure|1|0. */
+export function statusFlag(values: ParsedFlags): boolean {
+  const v = stringFlag(values, 'status', true);
+  if (v === 'success' || v === '1') return true;
+  if (v === 'failure' || v === '0') return false;
+  throw new UsageError(`--status must be success, failure, 1 or 0 (got '${v}')`);
+}
+
+/** Parses a duration flag in seconds or as `2m30s`; undefined when absent and optional. */
+export function durationFlag(values: ParsedFlags, name: string, required: true): number;
+export function durationFlag(values: ParsedFlags, name: string, required?: false): number | undefined;
+export function durationFlag(values: ParsedFlags, name: string, required = false): number | undefined {
+  const v = required ? stringFlag(values, name, true) : stringFlag(values, name);
+  if (v === undefined) return undefined;
+  const seconds = parseDurationSeconds(v);
+  if (seconds === undefined) throw new UsageError(`--${name} must be seconds (145, 12.5) or a duration (2m30s, 26h), not negative (got '${v}')`);
+  return seconds;
+}
+
+/** Parses a whole, non-negative number flag (a count or a size in bytes). */
+export function countFlag(values: ParsedFlags, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = stringFlag(values, name);
+  if (v === undefined) return undefined;
+  const n = /^\d+$/.test(v.trim()) ? Number(v.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n > max) throw new UsageError(`--${name} must be a whole number from 0 to ${max} (got '${v}')`);
+  return n;
+}

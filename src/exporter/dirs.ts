@@ -1,0 +1,40 @@
+/**
+ * Where metrics go and under which hostname: the defaults and the directory check, kept apart from
+ * the writer so that commands can validate their flags before loading the encoder.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { UsageError } from '../cli/io.js';
+
+/** Where node_exporter's textfile collector looks by default (Debian's and NixOS's path). */
+export const DEFAULT_TEXTFILE_DIR = '/var/lib/node_exporter/textfile_collector';
+
+/** The textfile directory: the flag, else $UBM_TEXTFILE_DIR, else node_exporter's default. */
+export function resolveTextfileDir(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  if (flag !== undefined) return flag;
+  const fromEnv = env.UBM_TEXTFILE_DIR;
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_TEXTFILE_DIR;
+}
+
+/** The hostname label: the flag, else the host's name. */
+export function resolveHostname(flag: string | undefined): string {
+  return flag ?? osHostname();
+}
+
+/** Throws a UsageError naming `dir` unless it is an existing, writable directory. */
+export function checkTextfileDir(dir: string): void {
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`textfile directory ${dir} does not exist`);
+    throw new UsageError(`textfile directory ${dir} is not usable (${code ?? 'error'})`);
+  }
+  if (!isDir) throw new UsageError(`textfile directory ${dir} is not a directory`);
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UsageError(`textfile directory ${dir} is not writable`);
+  }
+}

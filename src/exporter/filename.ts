@@ -1,0 +1,61 @@
+/**
+ * Names on disk: one `.prom` file per group and key, and the hidden temporary and lock files
+ * beside it (names that never end in `.prom`, so node_exporter never reads them).
+ */
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import type { GroupId, LabelName } from '../schema/catalog.js';
+import { groupLayouts } from '../schema/groups.js';
+
+// node:crypto costs ~6 ms to load; only the rare over-long key needs it, so it loads on demand.
+const require = createRequire(import.meta.url);
+
+/** A short random hex string for unique names (uniqueness is enforced by O_EXCL, not by this). */
+export function randomSuffix(): string {
+  return `${Math.random().toString(16).slice(2, 10)}${Math.random().toString(16).slice(2, 6)}`;
+}
+
+/** Longest file name we produce; filesystems allow 255 bytes and temp names add ~40. */
+const MAX_NAME = 180;
+
+/**
+ * Encodes a key value injectively into `[A-Za-z0-9-]` plus `_hh` escapes of its UTF-8 bytes,
+ * so that `.` can separate the parts and two different keys never share a file.
+ */
+export function encodeKeyValue(value: string): string {
+  let out = '';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9-]/.test(c) ? c : `_${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** The file a group+key is written to (deterministic, filesystem-safe, collision-free for different keys). */
+export function groupFilePath(dir: string, group: GroupId, key: Readonly<Partial<Record<LabelName, string>>>): string {
+  const layout = groupLayouts[group];
+  const parts = layout.keyLabels.map((label) => encodeKeyValue(key[label] ?? ''));
+  let name = [layout.filePrefix, ...parts].join('.');
+  if (name.length > MAX_NAME) {
+    // Very long keys keep a readable head and a hash of the whole key, which stays collision-free in practice.
+    const { createHash } = require('node:crypto') as typeof import('node:crypto');
+    const digest = createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+    name = `${name.slice(0, MAX_NAME - 34)}.${digest}`;
+  }
+  return join(dir, `${name}.prom`);
+}
+
+/** A fresh temporary path beside `target` (hidden, never ending in `.prom`). */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomSuffix()}.ubm-tmp`);
+}
+
+/** The lock file that serialises read-modify-write of `target`. */
+export function lockPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.ubm-lock`);
+}
+
+/** True for the names of our temporary and lock files (so `ubm health` can clean up old ones). */
+export function isExporterTempFile(name: string): boolean {
+  return name.startsWith('.') && (name.endsWith('.ubm-tmp') || name.endsWith('.ubm-lock') || name.endsWith('.ubm-stale'));
+}

@@ -1,0 +1,153 @@
+/**
+ * A strict reader of the Prometheus text exposition format (version 0.0.4), for files written by
+ * anyone: it rejects what node_exporter's parser rejects, so a file it accepts is one we can trust.
+ */
+
+/** One sample read from exposition text. */
+export interface ParsedSample {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly value: number;
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
+const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+
+/** Parses a sample value as Go's strconv.ParseFloat does for the forms exporters write. */
+export function parseSampleValue(text: string): number | undefined {
+  if (/^[+-]?inf(inity)?$/i.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
+  if (/^nan$/i.test(text)) return Number.NaN;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number(text);
+  if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(text)) return text.startsWith('-') ? -Number(text.slice(1)) : Number(text.replace(/^\+/, ''));
+  return undefined;
+}
+
+/** Reads a quoted label value starting after the opening quote; returns the value and the index after the closing quote. */
+function readLabelValue(line: string, start: number): { value: string; next: number } {
+  let value = '';
+  for (let i = start; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') return { value, next: i + 1 };
+    if (c === '\\') {
+      const e = line[i + 1];
+      if (e === '\\') value += '\\';
+      else if (e === '"') value += '"';
+      else if (e === 'n') value += '\n';
+      else throw new Error(`invalid escape sequence '\\${e ?? ''}' in label value`);
+      i++;
+    } else {
+      value += c;
+    }
+  }
+  throw new Error('unterminated label value');
+}
+
+/** Parses `{a="x",b="y"}` starting at the `{`; returns the labels and the index after `}`. */
+function readLabels(line: string, start: number): { labels: Record<string, string>; next: number } {
+  const labels: Record<string, string> = {};
+  let i = start + 1;
+  const skipSpace = (): void => {
+    while (line[i] === ' ' || line[i] === '\t') i++;
+  };
+  for (;;) {
+    skipSpace();
+    if (line[i] === '}') return { labels, next: i + 1 };
+    const name = LABEL_NAME.exec(line.slice(i))?.[0];
+    if (name === undefined) throw new Error(`invalid label name at column ${i + 1}`);
+    if (Object.hasOwn(labels, name)) throw new Error(`duplicate label '${name}'`);
+    i += name.length;
+    skipSpace();
+    if (line[i] !== '=') throw new Error(`expected '=' after label '${name}'`);
+    i++;
+    skipSpace();
+    if (line[i] !== '"') throw new Error(`expected '"' to open the value of label '${name}'`);
+    const read = readLabelValue(line, i + 1);
+    labels[name] = read.value;
+    i = read.next;
+    skipSpace();
+    if (line[i] === ',') {
+      i++;
+      continue;
+    }
+    if (line[i] === '}') return { labels, next: i + 1 };
+    throw new Error(`expected ',' or '}' after the value of label '${name}'`);
+  }
+}
+
+/** Parses one sample line. */
+function parseSampleLine(line: string): ParsedSample {
+  const name = METRIC_NAME.exec(line)?.[0];
+  if (name === undefined) throw new Error('invalid metric name');
+  let i = name.length;
+  let brace = i;
+  while (line[brace] === ' ' || line[brace] === '\t') brace++;
+  let labels: Record<string, string> = {};
+  if (line[brace] === '{') {
+    const read = readLabels(line, brace);
+    labels = read.labels;
+    i = read.next;
+  }
+  const rest = line.slice(i);
+  if (rest !== '' && !/^[ \t]/.test(rest)) throw new Error('expected a space before the value');
+  const fields = rest.trim().split(/[ \t]+/);
+  const [valueText, timestamp, extra] = fields;
+  if (valueText === undefined || valueText === '') throw new Error(`missing value of '${name}'`);
+  const value = parseSampleValue(valueText);
+  if (value === undefined) throw new Error(`invalid value '${valueText}' of '${name}'`);
+  if (timestamp !== undefined && !/^-?\d+$/.test(timestamp)) throw new Error(`invalid timestamp '${timestamp}' of '${name}'`);
+  if (extra !== undefined) throw new Error(`unexpected text after the sample of '${name}'`);
+  return { name, labels, value };
+}
+
+/** Checks a `# HELP` or `# TYPE` line; other comments are ignored. */
+function checkComment(line: string, types: Map<string, string>, helps: Set<string>): void {
+  const m = /^#[ \t]+(HELP|TYPE)(?:[ \t]+(.*))?$/.exec(line);
+  if (m === null) return;
+  const [, keyword, rest = ''] = m;
+  const name = METRIC_NAME.exec(rest)?.[0];
+  if (name === undefined) throw new Error(`invalid metric name in ${keyword ?? ''} line`);
+  const after = rest.slice(name.length);
+  if (after !== '' && !/^[ \t]/.test(after)) throw new Error(`invalid metric name in ${keyword ?? ''} line`);
+  if (keyword === 'TYPE') {
+    const type = after.trim();
+    if (!TYPES.has(type)) throw new Error(`unknown metric type '${type}' for '${name}'`);
+    if (types.has(name)) throw new Error(`second TYPE line for '${name}'`);
+    types.set(name, type);
+  } else {
+    if (helps.has(name)) throw new Error(`second HELP line for '${name}'`);
+    // HELP text allows only the escapes \\ and \n.
+    if (after.replace(/\\[\\n]/g, '').includes('\\')) throw new Error(`invalid escape sequence in HELP of '${name}'`);
+    helps.add(name);
+  }
+}
+
+/** Parses exposition text written by anyone (not only us); throws an Error naming the line on anything malformed. */
+export function parseExposition(text: string): ParsedSample[] {
+  const samples: ParsedSample[] = [];
+  const types = new Map<string, string>();
+  const helps = new Set<string>();
+  const seen = new Set<string>();
+  const lines = text.split('\n');
+  // A final newline ends the last line rather than starting an empty one.
+  if (lines[lines.length - 1] === '') lines.pop();
+  lines.forEach((raw, index) => {
+    const line = raw.replace(/^[ \t]+/, '');
+    try {
+      if (line === '') return;
+      if (line.startsWith('#')) {
+        checkComment(line, types, helps);
+        return;
+      }
+      const sample = parseSampleLine(line);
+      const identity = `${sample.name}${JSON.stringify(Object.entries(sample.labels).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
+      if (seen.has(identity)) throw new Error(`duplicate series of '${sample.name}'`);
+      seen.add(identity);
+      samples.push(sample);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`line ${index + 1}: ${message}`);
+    }
+  });
+  return samples;
+}

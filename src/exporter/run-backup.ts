@@ -1,0 +1,69 @@
+/**
+ * Run a backup command and record its run: what `ubm run` does, as a library function. A failure
+ * to record is returned beside the command's result, never in place of it.
+ */
+import type { BackupSummaryFigures } from './families.js';
+import type { RecordTarget } from './record.js';
+import { type CommandResult, type RunCommandOptions, runCommand } from './run-command.js';
+import type { ResticSummary } from '../sources/restic.js';
+
+/** What to run and how to label it. */
+export interface RunBackupOptions extends RunCommandOptions {
+  readonly job: string;
+  readonly repository: string;
+  /** The command and its arguments (`['restic', 'backup', '--json', '/home']`). */
+  readonly command: readonly string[];
+  readonly hostname?: string;
+  readonly expectedIntervalSeconds?: number;
+  readonly target?: RecordTarget;
+  /** Clock for the end time, in milliseconds (default Date.now). */
+  readonly now?: () => number;
+}
+
+/** The command's result and, when recording failed, why. */
+export interface RunBackupResult extends CommandResult {
+  /** The file written (or Pushgateway grouping path), when recording worked. */
+  readonly recordedTo?: string;
+  /** One line saying why the metrics could not be recorded. */
+  readonly recordError?: string;
+}
+
+/** restic's summary in the exporter's terms. */
+export function summaryFigures(s: ResticSummary): BackupSummaryFigures {
+  return {
+    filesNew: s.filesNew,
+    filesChanged: s.filesChanged,
+    filesUnmodified: s.filesUnmodified,
+    dataAddedBytes: s.dataAdded,
+    totalFilesProcessed: s.totalFilesProcessed,
+    totalBytesProcessed: s.totalBytesProcessed,
+  };
+}
+
+/** Runs the command (output passed through, signals forwarded), then records the run; never rejects because of recording. */
+export async function runBackup(options: RunBackupOptions): Promise<RunBackupResult> {
+  const running = runCommand(options.command, options);
+  try {
+    // The exporter (encoder, locks) loads while the command runs, so its import time hides inside the backup's.
+    const { recordBackup } = await import('./record.js');
+    const result = await running;
+    const recordedTo = await recordBackup(
+      {
+        job: options.job,
+        repository: options.repository,
+        success: result.exitCode === 0,
+        durationSeconds: result.durationSeconds,
+        exitCode: result.exitCode,
+        endedAtMs: (options.now ?? Date.now)(),
+        ...(options.hostname === undefined ? {} : { hostname: options.hostname }),
+        ...(options.expectedIntervalSeconds === undefined ? {} : { expectedIntervalSeconds: options.expectedIntervalSeconds }),
+        ...(result.summary === undefined ? {} : { summary: summaryFigures(result.summary) }),
+      },
+      options.target ?? {},
+    );
+    return { ...result, recordedTo };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { ...(await running), recordError: message.split('\n')[0] ?? 'failed' };
+  }
+}
