@@ -25,7 +25,7 @@ describe('ubm check', () => {
     const io = captureIo(out, { PATH: toolPath() });
     expect(await main(['check', '--dir', '.'], io)).toBe(0);
     expect(io.err()).toBe('');
-    expect(io.out()).toBe('ok: 4 generated files in . are up to date\n');
+    expect(io.out()).toBe('ok: 7 generated files in . are up to date\n');
   });
 
   it('lists the files that are missing or differ, says how to update them, and exits 1', async () => {
@@ -40,7 +40,7 @@ describe('ubm check', () => {
       [
         `ubm check: ${out}/rules/alertmanager-inhibit-rules.yml: missing`,
         `ubm check: ${out}/rules/ubm-rules.yml: differs from the generated output from line ${line}`,
-        `ubm check: 2 of 4 generated files are out of date: run 'ubm generate --out ${out}'`,
+        `ubm check: 2 of 7 generated files are out of date: run 'ubm generate --out ${out}'`,
         '',
       ].join('\n'),
     );
@@ -52,7 +52,7 @@ describe('ubm check', () => {
     expect(await main(['check', '--config', config, '--dir', out], captureIo(out))).toBe(0);
     const io = captureIo(out);
     expect(await main(['check', '--dir', out], io)).toBe(1);
-    expect(io.err()).toContain(`4 of 4 generated files are out of date: run 'ubm generate --out ${out}'`);
+    expect(io.err()).toContain(`7 of 7 generated files are out of date: run 'ubm generate --out ${out}'`);
   });
 
   it('compares the PrometheusRule object when DIR holds one', async () => {
@@ -97,12 +97,12 @@ describe('ubm check', () => {
     );
   });
 
-  it('reports a missing rules directory as missing files', async () => {
+  it('reports missing rules and dashboards directories as missing files', async () => {
     const out = tempDir('check');
     mkdirSync(join(out, 'rules'));
     const io = captureIo(out);
     expect(await main(['check'], io)).toBe(1);
-    expect(io.err()).toContain("ubm check: 4 of 4 generated files are out of date: run 'ubm generate --out .'");
+    expect(io.err()).toContain("ubm check: 7 of 7 generated files are out of date: run 'ubm generate --out .'");
   });
 
   it("passes on the repository's own rules/ (npm run check)", async () => {
