@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allMetrics } from '../src/schema/catalog.js';
+import { loadConfig } from '../src/config/load.js';
+import { renderAlertsTable } from '../src/rules/docs.js';
 import { renderMetricsTable } from '../src/schema/docs.js';
 import { REPO_ROOT } from './support/tools.js';
 
@@ -15,6 +17,10 @@ function section(name: string): string | undefined {
 describe('the README', () => {
   it('holds the metrics table exactly as the catalog renders it (run `npm run build && node scripts/render-docs.mjs`)', () => {
     expect(section('metrics')).toBe(renderMetricsTable());
+  });
+
+  it('holds the alerts table exactly as the generator renders it for the built-in example', () => {
+    expect(section('alerts')).toBe(renderAlertsTable(loadConfig(undefined, REPO_ROOT).config));
   });
 
   it('lists every catalog metric in its table', () => {
