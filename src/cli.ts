@@ -2,7 +2,8 @@
  * argv -> command -> exit code. Commands load lazily so that `ubm emit` never pays for the
  * dashboard or rule generators' imports.
  */
-import { type Command, type Io, UsageError, processIo } from './cli/io.js';
+import { UsageError } from './util/errors.js';
+import { type Command, type Io, processIo } from './cli/io.js';
 
 const commands: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
   generate: { summary: 'write Prometheus rules, promtool tests, inhibit rules and Grafana dashboards', load: async () => (await import('./cli/generate.js')).generate },

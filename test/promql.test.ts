@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { metrics } from '../src/schema/catalog.js';
-import { JOB_LABELS, by, on, quote, range, sel } from '../src/promql/selector.js';
+import { allMetrics, metrics } from '../src/schema/catalog.js';
+import { JOB_LABELS, by, num, on, quote, range, sel } from '../src/promql/selector.js';
+import { PER_JOB_FORM, rawSeriesForm, slowMultiplierExpr, staleThresholdExpr } from '../src/promql/thresholds.js';
 import { validateExpr } from '../src/promql/validate.js';
 
 describe('selectors built from the catalog', () => {
@@ -12,6 +13,15 @@ describe('selectors built from the catalog', () => {
     ['grouping clauses', `${by(JOB_LABELS)} ${on(['hostname'])}`, 'by (hostname, backup_job, repository) on (hostname)'],
   ])('renders %s', (_case, rendered, expected) => {
     expect(rendered).toBe(expected);
+  });
+
+  it.each([
+    [108_000, '108000'],
+    [1.25, '1.25'],
+    [25 / 24, '1.041667'],
+    [0.1 + 0.2, '0.3'],
+  ])('writes the number %s as %s', (n, expected) => {
+    expect(num(n)).toBe(expected);
   });
 
   it('escapes quotes, backslashes and newlines in matcher values', () => {
@@ -47,5 +57,42 @@ describe('expression validation against the catalog', () => {
     const recorded = { name: 'backup_job:restic_backup_stale_threshold_seconds', labels: [...JOB_LABELS] };
     expect(validateExpr(`${recorded.name} > 0`)).not.toEqual([]);
     expect(validateExpr(`${recorded.name} > 0`, { extraMetrics: [recorded] })).toEqual([]);
+  });
+});
+
+/** The catalog metrics an expression reads, in the order it reads them. */
+function metricsRead(expr: string): string[] {
+  return [...expr.matchAll(/[a-z_:]+/g)].map((m) => m[0]).filter((name) => allMetrics.some((d) => d.name === name));
+}
+
+describe('per-job thresholds shared by the recording rules and the dashboards', () => {
+  const filter = { hostname: { re: '$hostname' } };
+  const builders = [
+    ['the stale threshold', (form: typeof PER_JOB_FORM) => staleThresholdExpr(form, 25)],
+    ['the slow multiplier', (form: typeof PER_JOB_FORM) => slowMultiplierExpr(form, 2.5)],
+  ] as const;
+
+  it.each(builders)('reads the same metrics in the same order for %s, aggregated per job or raw', (_case, build) => {
+    const perJob = build(PER_JOB_FORM);
+    const raw = build(rawSeriesForm(filter));
+    expect(metricsRead(perJob).length).toBeGreaterThan(1);
+    expect(metricsRead(raw)).toEqual(metricsRead(perJob));
+  });
+
+  it.each(builders)('builds valid PromQL for %s in both forms', (_case, build) => {
+    expect(validateExpr(build(PER_JOB_FORM))).toEqual([]);
+    expect(validateExpr(build(rawSeriesForm(filter)).replace('$hostname', '.*'))).toEqual([]);
+  });
+
+  it('writes the config numbers into both forms alike: the interval scale and the daily threshold', () => {
+    for (const expr of [staleThresholdExpr(PER_JOB_FORM, 25), staleThresholdExpr(rawSeriesForm(filter), 25)]) {
+      expect(expr).toContain(' * 1.041667');
+      expect(expr).toMatch(/ 90000$/);
+    }
+  });
+
+  it('puts one fallback a line in rule files and keeps panel queries on one line', () => {
+    expect(staleThresholdExpr(PER_JOB_FORM, 30).split('\n')).toHaveLength(5);
+    expect(staleThresholdExpr(rawSeriesForm(filter), 30)).not.toContain('\n');
   });
 });

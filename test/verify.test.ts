@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkArgs, classifyResticFailure, readDataSubsetError } from '../src/sources/restic-check.js';
-import { includePattern, lineSplitter, parseRfc3339Nanos, sampleCollector } from '../src/sources/restic-ls.js';
+import { includePattern, parseRfc3339Nanos, sampleCollector } from '../src/sources/restic-ls.js';
+import { lineSplitter } from '../src/util/lines.js';
 import { REPO_ROOT } from './support/tools.js';
 
 const STDERR = join(REPO_ROOT, 'fixtures', 'verify', 'restic-stderr');

@@ -6,10 +6,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
 import type { OutputFormat } from '../config/output.js';
 import { RULE_FILES } from '../rules/files.js';
+import { findExecutable } from '../sources/run-tool.js';
 import { loadCommandConfig } from './command-config.js';
 import { type FlagSpec, parseFlags, stringFlag } from './flags.js';
 import type { Io } from './io.js';
@@ -49,16 +50,6 @@ export function driftLines(dir: string, files: ReadonlyMap<string, string>): str
   return lines;
 }
 
-/** A tool's absolute path when PATH holds it. */
-export function findOnPath(tool: string, env: Io['env']): string | undefined {
-  for (const d of (env.PATH ?? '').split(delimiter)) {
-    if (d === '') continue;
-    const candidate = join(d, tool);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
 function run(bin: string, args: readonly string[], cwd: string): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
     execFile(bin, [...args], { cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
@@ -87,7 +78,7 @@ export function minimalAlertmanagerConfig(inhibitYaml: string): string {
 async function toolChecks(dir: string, files: ReadonlyMap<string, string>, io: Io): Promise<string[]> {
   const problems: string[] = [];
   const rulesDir = join(dir, 'rules');
-  const promtool = findOnPath('promtool', io.env);
+  const promtool = findExecutable('promtool', io.env.PATH);
   if (promtool === undefined) {
     io.stderr('ubm check: promtool is not on PATH: rule files not checked with promtool\n');
   } else {
@@ -102,7 +93,7 @@ async function toolChecks(dir: string, files: ReadonlyMap<string, string>, io: I
       if (r.code !== 0) problems.push(`promtool test rules ${tests[i] ?? ''} failed (exit ${r.code}):`, ...tail(r.output));
     });
   }
-  const amtool = findOnPath('amtool', io.env);
+  const amtool = findExecutable('amtool', io.env.PATH);
   const inhibit = files.get(RULE_FILES.inhibit);
   if (amtool === undefined) {
     io.stderr('ubm check: amtool is not on PATH: inhibit rules not checked with amtool\n');

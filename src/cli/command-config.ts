@@ -1,7 +1,8 @@
 /** The `--config FILE` of `ubm generate` and `ubm check`: the file's config, or the built-in example without the flag. */
 import { ConfigError } from '../config/errors.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
-import { type Io, UsageError } from './io.js';
+import { UsageError } from '../util/errors.js';
+import type { Io } from './io.js';
 
 /**
  * Loads the config; a bad one prints `ubm COMMAND: FILE: path.to.field: message` per problem, all

@@ -6,11 +6,24 @@ import {
   recordPostgresVerification,
   recordRestoreTest,
   recordVerification,
+  type CheckRecord,
   type RecordTarget,
 } from '../exporter/record.js';
+import { UsageError } from '../util/errors.js';
 import { type FlagSpec, type ParsedFlags, parseFlags } from './flags.js';
-import { type Io, UsageError } from './io.js';
-import { countFlag, durationFlag, labelFlag, resolveTarget, statusFlag, targetFlagSpecs } from './target-flags.js';
+import type { Io } from './io.js';
+import {
+  EXPECTED_INTERVAL_FLAG,
+  JOB_FLAG,
+  REPOSITORY_FLAG,
+  STANZA_FLAG,
+  countFlag,
+  durationFlag,
+  labelFlag,
+  resolveTarget,
+  statusFlag,
+  targetFlagSpecs,
+} from './target-flags.js';
 
 /** What a family's write gets: the checked target and hostname, and the time. */
 interface EmitContext {
@@ -31,17 +44,24 @@ const STATUS: FlagSpec = { type: 'string', value: 'STATUS', help: 'success or fa
 const DURATION = (required: boolean): FlagSpec => ({ type: 'string', value: 'SECONDS', help: `wall time: 145, 12.5 or 2m30s${required ? '; required' : ''}` });
 const count = (help: string): FlagSpec => ({ type: 'string', value: 'N', help });
 
+/** A pass/fail check's result from `--status` and `--duration` (validated now), completed with the write's hostname and time. */
+function checkRecord(values: ParsedFlags): (ctx: EmitContext) => CheckRecord {
+  const success = statusFlag(values);
+  const durationSeconds = durationFlag(values, 'duration');
+  return (ctx) => ({ success, hostname: ctx.hostname, endedAtMs: ctx.endedAtMs, ...(durationSeconds === undefined ? {} : { durationSeconds }) });
+}
+
 /** The families of the SPEC's table, keyed by name. */
 const families: Readonly<Record<string, Family>> = {
   backup: {
     description: 'Records a run of a restic backup job (last success is carried forward across failed runs).',
     flags: {
-      job: { type: 'string', value: 'J', help: 'backup job name; required' },
-      repository: { type: 'string', value: 'R', help: 'repository name; required' },
+      job: JOB_FLAG,
+      repository: REPOSITORY_FLAG,
       status: STATUS,
       duration: DURATION(true),
       'exit-code': count('exit code of the backup command (default 0 on success, 1 on failure)'),
-      'expected-interval': { type: 'string', value: 'D', help: 'expected interval between runs: 86400 or 24h (default: the previous value)' },
+      'expected-interval': EXPECTED_INTERVAL_FLAG,
       'files-new': count('restic summary: new files'),
       'files-changed': count('restic summary: changed files'),
       'files-unmodified': count('restic summary: unmodified files'),
@@ -83,19 +103,17 @@ const families: Readonly<Record<string, Family>> = {
   },
   verification: {
     description: 'Records a `restic check` of a repository.',
-    flags: { repository: { type: 'string', value: 'R', help: 'repository name; required' }, status: STATUS, duration: DURATION(false) },
+    flags: { repository: REPOSITORY_FLAG, status: STATUS, duration: DURATION(false) },
     prepare: (v) => {
       const repository = labelFlag(v, 'repository');
-      const success = statusFlag(v);
-      const durationSeconds = durationFlag(v, 'duration');
-      return (ctx) =>
-        recordVerification(repository, { success, hostname: ctx.hostname, endedAtMs: ctx.endedAtMs, ...(durationSeconds === undefined ? {} : { durationSeconds }) }, ctx.target);
+      const check = checkRecord(v);
+      return (ctx) => recordVerification(repository, check(ctx), ctx.target);
     },
   },
   'restore-test': {
     description: 'Records a sample-restore test of a repository.',
     flags: {
-      repository: { type: 'string', value: 'R', help: 'repository name; required' },
+      repository: REPOSITORY_FLAG,
       status: STATUS,
       duration: DURATION(false),
       'files-restored': count('sample files restored and matched'),
@@ -103,48 +121,38 @@ const families: Readonly<Record<string, Family>> = {
     },
     prepare: (v) => {
       const repository = labelFlag(v, 'repository');
-      const success = statusFlag(v);
-      const durationSeconds = durationFlag(v, 'duration');
+      const check = checkRecord(v);
       const filesRestored = countFlag(v, 'files-restored');
       const filesFailed = countFlag(v, 'files-failed');
       return (ctx) =>
         recordRestoreTest(
           repository,
-          {
-            success,
-            hostname: ctx.hostname,
-            endedAtMs: ctx.endedAtMs,
-            ...(durationSeconds === undefined ? {} : { durationSeconds }),
-            ...(filesRestored === undefined ? {} : { filesRestored }),
-            ...(filesFailed === undefined ? {} : { filesFailed }),
-          },
+          { ...check(ctx), ...(filesRestored === undefined ? {} : { filesRestored }), ...(filesFailed === undefined ? {} : { filesFailed }) },
           ctx.target,
         );
     },
   },
   'postgres-verification': {
     description: 'Records a PostgreSQL backup verification of a stanza.',
-    flags: { stanza: { type: 'string', value: 'S', help: 'pgBackRest stanza; required' }, status: STATUS, duration: DURATION(false) },
+    flags: { stanza: STANZA_FLAG, status: STATUS, duration: DURATION(false) },
     prepare: (v) => {
       const stanza = labelFlag(v, 'stanza');
-      const success = statusFlag(v);
-      const durationSeconds = durationFlag(v, 'duration');
-      return (ctx) =>
-        recordPostgresVerification(stanza, { success, hostname: ctx.hostname, endedAtMs: ctx.endedAtMs, ...(durationSeconds === undefined ? {} : { durationSeconds }) }, ctx.target);
+      const check = checkRecord(v);
+      return (ctx) => recordPostgresVerification(stanza, check(ctx), ctx.target);
     },
   },
   'postgres-offsite': {
     description: "Records whether a stanza's offsite copy is present, recent and good.",
     flags: {
-      stanza: { type: 'string', value: 'S', help: 'pgBackRest stanza; required' },
+      stanza: STANZA_FLAG,
       repository: { type: 'string', value: 'R', help: 'the offsite repository (restic repository or pgBackRest repoN); required' },
       status: STATUS,
     },
     prepare: (v) => {
       const stanza = labelFlag(v, 'stanza');
       const repository = labelFlag(v, 'repository');
-      const success = statusFlag(v);
-      return (ctx) => recordPostgresOffsite(stanza, repository, { success, hostname: ctx.hostname, endedAtMs: ctx.endedAtMs }, ctx.target);
+      const check = checkRecord(v);
+      return (ctx) => recordPostgresOffsite(stanza, repository, check(ctx), ctx.target);
     },
   },
   health: {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from './io.js';
+import { UsageError } from '../util/errors.js';
 
 /** One flag of a command: its type, whether repeatable, and its line of help. */
 export interface FlagSpec {
@@ -44,16 +44,36 @@ export function parseFlags(
     return { values: parsed.values as ParsedFlags, positionals: parsed.positionals };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new UsageError(conciseParseError(message));
+    throw new UsageError(conciseParseError(message, argv));
   }
 }
 
-/** Node's parseArgs messages are long and multi-line; keep the first sentence. */
-function conciseParseError(message: string): string {
+/** The flag's name as the user typed it, from parseArgs' `'-d, --duration <value>'`. */
+function flagName(described: string): string {
+  return described.split(',').pop()?.trim() ?? described;
+}
+
+/**
+ * parseArgs refuses `--flag -5` as ambiguous (the value looks like a flag): say which value, and
+ * that a negative number is never one we take.
+ */
+function ambiguousValue(flag: string, argv: readonly string[]): string {
+  const at = argv.findIndex((arg, i) => arg === flag && (argv[i + 1] ?? '').startsWith('-'));
+  const value = argv[at + 1];
+  if (at === -1 || value === undefined) return `flag '${flag}' needs a value`;
+  if (/^-\.?\d/.test(value)) return `flag '${flag}' must not be negative (got '${value}')`;
+  if (value.startsWith('--')) return `flag '${flag}' needs a value before '${value}'`;
+  return `flag '${flag}' does not take '${value}', which looks like a flag (write ${flag}=${value} if it is the value)`;
+}
+
+/** Node's parseArgs messages are long and multi-line; keep the first sentence, naming the flag and the value. */
+function conciseParseError(message: string, argv: readonly string[]): string {
+  const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
+  if (ambiguous !== null) return ambiguousValue(flagName(ambiguous[1] ?? ''), argv);
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown !== null) return `unknown flag '${unknown[1] ?? ''}' (see --help)`;
   const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(message);
-  if (missing !== null) return `flag '${(missing[1] ?? '').split(',').pop()?.trim() ?? ''}' needs a value`;
+  if (missing !== null) return `flag '${flagName(missing[1] ?? '')}' needs a value`;
   const positional = /Unexpected argument '([^']+)'/.exec(message);
   if (positional !== null) return `unexpected argument '${positional[1] ?? ''}' (see --help)`;
   return (message.split('\n')[0] ?? message).replace(/\. To specify.*$/, '');

@@ -3,14 +3,14 @@
  * else the producers make. Everything is generated in memory first; then each file is written to a
  * temporary name beside it and renamed into place, so a failure leaves no partial file.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { OUTPUT_FORMATS, type OutputFormat } from '../config/output.js';
+import { UsageError } from '../util/errors.js';
 import { loadCommandConfig } from './command-config.js';
 import { type FlagSpec, parseFlags, stringFlag } from './flags.js';
-import { type Io, UsageError } from './io.js';
+import type { Io } from './io.js';
 import { produceAll } from './outputs.js';
+import { writeOutputs } from './write-outputs.js';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   config: { type: 'string', value: 'FILE', help: 'backup config, YAML or JSON (default: the built-in example)' },
@@ -29,70 +29,6 @@ export function parseFormat(value: string | undefined): OutputFormat {
   const format = OUTPUT_FORMATS.find((f) => f === value);
   if (format === undefined) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not '${value}'`);
   return format;
-}
-
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    // Missing, or not a file (its replacement then fails at the rename, and everything is rolled back).
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR') return undefined;
-    throw err;
-  }
-}
-
-/** Writes content under a fresh temporary name beside `target` (never following what is there) and fsyncs it. */
-function stage(target: string, content: string): string {
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.ubm-tmp`);
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  return temp;
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
-}
-
-/**
- * Writes the files under `dir`: every changed file is staged under a temporary name first, then
- * each is renamed over its target (readers see the old file or the new one). If anything fails,
- * the files already replaced get their old content back and the temporary files go: nothing has
- * changed. Returns the paths written (unchanged files are left alone).
- */
-export function writeOutputs(dir: string, files: ReadonlyMap<string, string>): string[] {
-  const staged: Array<{ temp: string; target: string; rel: string; previous: string | undefined }> = [];
-  const replaced: typeof staged = [];
-  try {
-    for (const [rel, content] of files) {
-      const target = join(dir, rel);
-      const previous = readIfExists(target);
-      if (previous === content) continue;
-      mkdirSync(dirname(target), { recursive: true });
-      staged.push({ temp: stage(target, content), target, rel, previous });
-    }
-    for (const s of staged) {
-      renameSync(s.temp, s.target);
-      replaced.push(s);
-    }
-  } catch (err) {
-    for (const s of replaced.reverse()) {
-      if (s.previous === undefined) removeQuietly(s.target);
-      else renameSync(stage(s.target, s.previous), s.target);
-    }
-    for (const s of staged) removeQuietly(s.temp);
-    throw err;
-  }
-  return staged.map((s) => s.rel);
 }
 
 /** `ubm generate [--config FILE] [--out DIR] [--format F]`. */

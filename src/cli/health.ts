@@ -7,16 +7,18 @@
 import { closeSync, lstatSync, openSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordGroup, recordHealth } from '../exporter/record.js';
+import { textfileDirProblem } from '../exporter/dirs.js';
 import { tempPathFor } from '../exporter/filename.js';
 import { DEFAULT_TEXTFILE_DIR, resolveHostname, resolveTextfileDir } from '../exporter/textfile.js';
 import { metrics } from '../schema/catalog.js';
 import { type TextFile, expectedJobSeries, judgeTextfiles, staleJobFiles, staleTempFiles } from '../sources/textfile-health.js';
+import { SECONDS_PER_HOUR } from '../util/duration.js';
 import { type FlagSpec, parseFlags, stringFlag } from './flags.js';
 import type { Io } from './io.js';
 import { loadOptionalConfig, withConfigTextfileDir } from './optional-config.js';
 
 /** Age after which a temporary or lock file of ours is a leftover: a write takes milliseconds, a lock is broken after a minute. */
-export const TEMP_FILE_MAX_AGE_SECONDS = 3600;
+export const TEMP_FILE_MAX_AGE_SECONDS = SECONDS_PER_HOUR;
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   config: { type: 'string', value: 'FILE', help: 'backup config: writes the expected job set and removes files of jobs it no longer lists' },
@@ -27,18 +29,14 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
 const USAGE = 'ubm health [--config FILE] [--textfile-dir DIR]';
 const DESCRIPTION = `The monitoring self-check: the textfile directory exists and is writable, every .prom file in it
 parses (each bad file is named on stderr), families keep one HELP and TYPE across files, and no
-sample carries a timestamp. Removes our temporary files older than ${TEMP_FILE_MAX_AGE_SECONDS / 3600}h and, with --config, the
+sample carries a timestamp. Removes our temporary files older than ${TEMP_FILE_MAX_AGE_SECONDS / SECONDS_PER_HOUR}h and, with --config, the
 restic_backup files of jobs the config no longer lists; writes ${metrics.backupMonitoringHealthy.name},
 ${metrics.backupMonitoringLastCheck.name} and the expected job set. Exit 0 healthy, 1 unhealthy, 2 usage or config error.`;
 
 /** Why the directory cannot hold our files, or undefined when it can (checked by writing a probe, which is honest even for root). */
 function directoryProblem(dir: string): string | undefined {
-  try {
-    if (!statSync(dir).isDirectory()) return `textfile directory ${dir} is not a directory`;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? `textfile directory ${dir} does not exist` : `textfile directory ${dir} is not usable (${code ?? 'error'})`;
-  }
+  const missing = textfileDirProblem(dir);
+  if (missing !== undefined) return missing;
   // The probe has a temporary file's name, so a crash here leaves nothing that a later check would not remove.
   const probe = tempPathFor(join(dir, 'ubm_health_probe.prom'));
   try {
@@ -111,7 +109,7 @@ export async function health(argv: readonly string[], io: Io): Promise<number> {
   }
   const nowMs = io.now();
   for (const name of removeAll(dir, staleTempFiles(listEntries(dir), nowMs, TEMP_FILE_MAX_AGE_SECONDS * 1000))) {
-    io.stdout(`removed ${name}: temporary file older than ${TEMP_FILE_MAX_AGE_SECONDS / 3600}h\n`);
+    io.stdout(`removed ${name}: temporary file older than ${TEMP_FILE_MAX_AGE_SECONDS / SECONDS_PER_HOUR}h\n`);
   }
   const target = { textfileDir: dir };
   if (config !== undefined) {

@@ -19,16 +19,5 @@ export function processIo(): Io {
   };
 }
 
-/** A failure the user caused (bad flag, bad config): one line on stderr, exit 2. */
-export class UsageError extends Error {
-  /** Exit code the CLI returns for this error. */
-  readonly exitCode: number;
-  constructor(message: string, exitCode = 2) {
-    super(message);
-    this.name = 'UsageError';
-    this.exitCode = exitCode;
-  }
-}
-
 /** A command: argv after the command name in, exit code out. */
 export type Command = (argv: readonly string[], io: Io) => Promise<number>;

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { OFFSITE_MAX_AGE_SECONDS } from '../config/defaults.js';
+import { PGBACKREST_REPO_PATTERN } from '../config/schema.js';
 import { recordGroup, recordPostgresOffsite, recordPostgresVerification } from '../exporter/record.js';
 import { DEFAULT_TEXTFILE_DIR } from '../exporter/textfile.js';
 import { pgbackrestSeries } from '../sources/pgbackrest-metrics.js';
@@ -18,21 +19,24 @@ import {
 } from '../sources/pgbackrest-runner.js';
 import { type StanzaSummary, evaluateOffsite, isUnknownStanza, summarizeStanza } from '../sources/pgbackrest-summary.js';
 import { type PgbackrestStanza, parsePgbackrestInfo, statusText } from '../sources/pgbackrest.js';
-import { ToolNotFoundError, requireExecutable } from '../sources/run-tool.js';
-import { loadOptionalConfig, withConfigTextfileDir } from './optional-config.js';
+import { ToolNotFoundError } from '../sources/run-tool.js';
+import { SECONDS_PER_HOUR } from '../util/duration.js';
+import { UsageError } from '../util/errors.js';
 import { type FlagSpec, type ParsedFlags, parseFlags, stringFlag } from './flags.js';
-import { type Io, UsageError } from './io.js';
-import { durationFlag, resolveTarget, targetFlagSpecs } from './target-flags.js';
+import type { Io } from './io.js';
+import { loadOptionalConfig, withConfigTextfileDir } from './optional-config.js';
+import { requireTool } from './require-tool.js';
+import { STANZA_FLAG, durationFlag, resolveTarget, targetFlagSpecs } from './target-flags.js';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  stanza: { type: 'string', value: 'S', help: 'pgBackRest stanza; required' },
+  stanza: STANZA_FLAG,
   'pgbackrest-config': { type: 'string', value: 'FILE', help: "pgBackRest's --config (default: pgBackRest's own default)" },
   'pgbackrest-user': { type: 'string', value: 'USER', help: `OS user pgbackrest runs as when ubm runs as root (default ${DEFAULT_PGBACKREST_USER})` },
   'from-json': { type: 'string', value: 'FILE', help: 'read captured `pgbackrest info --output=json` output instead of running pgbackrest' },
   verify: { type: 'boolean', help: 'also run `pgbackrest verify` on each repository and record postgres_backup_verification_*' },
   'verify-repo': { type: 'string', value: 'repoN', multiple: true, help: 'with --verify, verify only this repository (repeatable; default: all)' },
   'offsite-repo': { type: 'string', value: 'repoN', multiple: true, help: 'a repository that holds the offsite copy (repeatable; adds to the config\'s)' },
-  'offsite-max-age': { type: 'string', value: 'D', help: `newest backup age beyond which the offsite copy is stale (default: the config's, else ${OFFSITE_MAX_AGE_SECONDS / 3600}h)` },
+  'offsite-max-age': { type: 'string', value: 'D', help: `newest backup age beyond which the offsite copy is stale (default: the config's, else ${OFFSITE_MAX_AGE_SECONDS / SECONDS_PER_HOUR}h)` },
   config: { type: 'string', value: 'FILE', help: 'backup config: offsite repositories, their max age and the textfile directory' },
   ...targetFlagSpecs,
   'textfile-dir': { type: 'string', value: 'DIR', help: `textfile directory (default $UBM_TEXTFILE_DIR, else the config's, else ${DEFAULT_TEXTFILE_DIR})` },
@@ -50,19 +54,9 @@ function repoListFlag(values: ParsedFlags, name: string): string[] {
   const v = values[name];
   const list = v === undefined ? [] : Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
   for (const repo of list) {
-    if (!/^repo[1-9]\d*$/.test(repo)) throw new UsageError(`--${name} must name a pgBackRest repository like repo2 (got '${repo}')`);
+    if (!PGBACKREST_REPO_PATTERN.test(repo)) throw new UsageError(`--${name} must name a pgBackRest repository like repo2 (got '${repo}')`);
   }
   return list;
-}
-
-/** Throws a UsageError when pgbackrest is not on PATH. */
-function requirePgbackrest(env: Io['env']): void {
-  try {
-    requireExecutable('pgbackrest', env.PATH);
-  } catch (err) {
-    if (err instanceof ToolNotFoundError) throw new UsageError(err.message);
-    throw err;
-  }
 }
 
 /** Reads and parses the info JSON from a file (errors name the file) or from a pgbackrest run. */
@@ -143,7 +137,7 @@ export async function pgbackrest(argv: readonly string[], io: Io): Promise<numbe
   const { target, hostname } = resolveTarget(withConfigTextfileDir(v, config, io), io);
   const inv: PgbackrestInvocation = { env: io.env, config: stringFlag(v, 'pgbackrest-config'), user };
   // Before anything is written: a missing pgbackrest is a setup error, not half a result.
-  if (fromJson === undefined || v.verify === true) requirePgbackrest(io.env);
+  if (fromJson === undefined || v.verify === true) requireTool('pgbackrest', io.env);
 
   const stanza = pickStanza(await readStanzas(fromJson, inv, stanzaName), stanzaName, fromJson ?? 'pgbackrest info');
   const summary = summarizeStanza(stanza);

@@ -3,14 +3,15 @@
  * and exits with the command's own exit code.
  */
 import { runBackup } from '../exporter/run-backup.js';
+import { UsageError } from '../util/errors.js';
 import { type FlagSpec, parseFlags } from './flags.js';
-import { type Io, UsageError } from './io.js';
-import { durationFlag, labelFlag, resolveTarget, targetFlagSpecs } from './target-flags.js';
+import type { Io } from './io.js';
+import { EXPECTED_INTERVAL_FLAG, JOB_FLAG, REPOSITORY_FLAG, durationFlag, labelFlag, resolveTarget, targetFlagSpecs } from './target-flags.js';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  job: { type: 'string', value: 'J', help: 'backup job name; required' },
-  repository: { type: 'string', value: 'R', help: 'repository name; required' },
-  'expected-interval': { type: 'string', value: 'D', help: 'expected interval between runs: 86400 or 24h (default: the previous value)' },
+  job: JOB_FLAG,
+  repository: REPOSITORY_FLAG,
+  'expected-interval': EXPECTED_INTERVAL_FLAG,
   ...targetFlagSpecs,
 };
 

@@ -1,17 +1,27 @@
-/** The flags `emit` and `run` share: where metrics go and the hostname label, validated before anything runs. */
+/** The flags several commands share: where metrics go, the hostname and the job, repository and stanza labels, validated before anything runs. */
 import type { RecordTarget } from '../exporter/record.js';
 import { parsePushgatewayUrl } from '../exporter/pushgateway-url.js';
-import { checkTextfileDir, resolveHostname, resolveTextfileDir } from '../exporter/dirs.js';
-import { type FlagSpec, type ParsedFlags, stringFlag } from './flags.js';
-import { type Io, UsageError } from './io.js';
+import { DEFAULT_TEXTFILE_DIR, checkTextfileDir, resolveHostname, resolveTextfileDir } from '../exporter/dirs.js';
 import { parseDurationSeconds } from '../util/duration.js';
+import { UsageError } from '../util/errors.js';
+import { type FlagSpec, type ParsedFlags, stringFlag } from './flags.js';
+import type { Io } from './io.js';
 
 /** Flag specs of the target and hostname. */
 export const targetFlagSpecs: Readonly<Record<string, FlagSpec>> = {
-  'textfile-dir': { type: 'string', value: 'DIR', help: 'textfile directory (default $UBM_TEXTFILE_DIR, else /var/lib/node_exporter/textfile_collector)' },
+  'textfile-dir': { type: 'string', value: 'DIR', help: `textfile directory (default $UBM_TEXTFILE_DIR, else ${DEFAULT_TEXTFILE_DIR})` },
   pushgateway: { type: 'string', value: 'URL', help: 'push to this Pushgateway instead of writing a textfile' },
   hostname: { type: 'string', value: 'H', help: 'hostname label (default: this host\'s name)' },
 };
+
+/** `--job`: the backup job's label. */
+export const JOB_FLAG: FlagSpec = { type: 'string', value: 'J', help: 'backup job name; required' };
+/** `--repository`: the repository's label. */
+export const REPOSITORY_FLAG: FlagSpec = { type: 'string', value: 'R', help: 'repository name; required' };
+/** `--stanza`: the pgBackRest stanza's label. */
+export const STANZA_FLAG: FlagSpec = { type: 'string', value: 'S', help: 'pgBackRest stanza; required' };
+/** `--expected-interval` of a backup job's runs. */
+export const EXPECTED_INTERVAL_FLAG: FlagSpec = { type: 'string', value: 'D', help: 'expected interval between runs: 86400 or 24h (default: the previous value)' };
 
 /** Resolves and checks the target (directory exists and is writable, or a valid URL) and the hostname. */
 export function resolveTarget(values: ParsedFlags, io: Io): { target: RecordTarget; hostname: string } {

@@ -6,16 +6,18 @@
  */
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { RESTORE_TEST_SAMPLE_FILES } from '../config/defaults.js';
 import { recordRestoreTest, recordVerification } from '../exporter/record.js';
 import { type ReadData, readDataSubsetError, resticCheck } from '../sources/restic-check.js';
 import { resticRestoreTest } from '../sources/restic-restore-test.js';
-import { ToolNotFoundError, requireExecutable } from '../sources/run-tool.js';
+import { UsageError } from '../util/errors.js';
 import { type FlagSpec, type ParsedFlags, parseFlags, stringFlag } from './flags.js';
-import { type Io, UsageError } from './io.js';
+import type { Io } from './io.js';
+import { requireTool } from './require-tool.js';
 import { countFlag, labelFlag, resolveTarget, targetFlagSpecs } from './target-flags.js';
 
 /** Sample files restored when --sample-files is not given (the design's `restoreTesting.sampleFiles` default). */
-export const DEFAULT_SAMPLE_FILES = 5;
+export const DEFAULT_SAMPLE_FILES = RESTORE_TEST_SAMPLE_FILES;
 
 /** Most sample files a restore test takes: each is a command-line pattern and a `restic dump`. */
 const MAX_SAMPLE_FILES = 1000;
@@ -83,12 +85,7 @@ export async function verify(argv: readonly string[], io: Io): Promise<number> {
   if (!isDirectory(tempParent)) throw new UsageError(`--restore-dir ${tempParent} is not a directory`);
   const { target, hostname } = resolveTarget(v, io);
   checkResticEnv(io.env);
-  try {
-    requireExecutable('restic', io.env.PATH);
-  } catch (err) {
-    if (err instanceof ToolNotFoundError) throw new UsageError(err.message);
-    throw err;
-  }
+  requireTool('restic', io.env);
 
   const findings: string[] = [];
   if (!skipCheck) {

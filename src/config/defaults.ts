@@ -11,6 +11,11 @@
  */
 export const BACKUP_STALE_HOURS = 30;
 
+/** The factor by which every job's stale threshold exceeds its interval: backupStaleHours over a day's 24 (30/24 = 1.25). */
+export function staleScale(backupStaleHours: number): number {
+  return backupStaleHours / 24;
+}
+
 /**
  * `monitoring.alerting.thresholds.slowBackupMultiplier`: a run slower than this multiple of its own
  * baseline (the moving average of earlier successful runs) is slow. 2x tolerates the normal spread
@@ -72,6 +77,21 @@ export const PG_STANZAS: readonly string[] = ['main'];
 
 /** `ubm.postgres.repos`: pgBackRest repositories (`repoN`) besides those marked offsite. pgBackRest's first is `repo1`. */
 export const PG_REPOS: readonly string[] = ['repo1'];
+
+/**
+ * `monitoring.textfileCollector.directory`: where node_exporter's textfile collector reads `.prom`
+ * files: the path Debian's and NixOS's node_exporter use.
+ */
+export const TEXTFILE_DIRECTORY = '/var/lib/node_exporter/textfile_collector';
+
+/** `monitoring.textfileCollector.retentionDays`: the design's default; a week covers a weekly job's files. */
+export const TEXTFILE_RETENTION_DAYS = 7;
+
+/** `verification.checkDataSubset` when `checkData` is on: the design's 10 %, a full read every ten weeks of weekly checks. */
+export const CHECK_DATA_SUBSET = '10%';
+
+/** `verification.restoreTesting.sampleFiles`: the design's 5 files a restore test restores and compares. */
+export const RESTORE_TEST_SAMPLE_FILES = 5;
 
 /** A job's frequency when the config names none (the design's default). */
 export const DEFAULT_FREQUENCY = 'daily';

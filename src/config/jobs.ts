@@ -5,6 +5,7 @@
  * Works on unvalidated data too, so that cross-field checks run beside the schema's.
  */
 import type { JobSource } from './model.js';
+import { asRecord } from '../util/record.js';
 
 /** The restic job that carries the pgBackRest archives offsite (the design's name). */
 export const PGBACKREST_OFFSITE_JOB = 'postgres-pgbackrest';
@@ -25,48 +26,44 @@ export interface DeclaredJob {
   readonly tags: readonly string[];
 }
 
-function record(v: unknown): Readonly<Record<string, unknown>> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** Whether the PostgreSQL part is on: present and not `enable: false` (and the whole tree not disabled). */
 export function postgresEnabled(root: unknown): boolean {
-  const r = record(root);
-  const pg = record(r?.postgres);
+  const r = asRecord(root);
+  const pg = asRecord(r?.postgres);
   return r?.enable !== false && pg !== undefined && pg.enable !== false;
 }
 
 /** Whether the design's restic offsite job for pgBackRest exists (enableOffsite defaults to true, as in the design). */
 export function pgbackrestOffsiteEnabled(root: unknown): boolean {
-  const pgbackrest = record(record(record(root)?.postgres)?.pgbackrest);
+  const pgbackrest = asRecord(asRecord(asRecord(root)?.postgres)?.pgbackrest);
   return postgresEnabled(root) && pgbackrest?.enableOffsite !== false;
 }
 
 /** The offsite job's repository (the design's default when absent). */
 export function offsiteRepositoryName(root: unknown): string {
-  const v = record(record(record(root)?.postgres)?.pgbackrest)?.offsiteRepository;
+  const v = asRecord(asRecord(asRecord(root)?.postgres)?.pgbackrest)?.offsiteRepository;
   return typeof v === 'string' ? v : DEFAULT_OFFSITE_REPOSITORY;
 }
 
 /** Every job declaration in precedence order (the first declaration of a name wins). */
 export function declaredJobs(root: unknown): DeclaredJob[] {
-  const r = record(root);
+  const r = asRecord(root);
   const out: DeclaredJob[] = [];
   const fromMap = (map: unknown, path: string[], source: JobSource): void => {
-    for (const [name, spec] of Object.entries(record(map) ?? {})) {
-      const s = record(spec);
+    for (const [name, spec] of Object.entries(asRecord(map) ?? {})) {
+      const s = asRecord(spec);
       if (s !== undefined) out.push({ name, path: [...path, name], source, spec: s, tags: [...new Set(strings(s.tags))] });
     }
   };
-  fromMap(record(r?.restic)?.jobs, ['restic', 'jobs'], 'restic.jobs');
-  fromMap(record(r?._internal)?.allJobs, ['_internal', 'allJobs'], 'allJobs');
-  for (const [service, decl] of Object.entries(record(r?.services) ?? {})) {
-    const d = record(decl);
-    const backup = record(d?.backup);
+  fromMap(asRecord(r?.restic)?.jobs, ['restic', 'jobs'], 'restic.jobs');
+  fromMap(asRecord(r?._internal)?.allJobs, ['_internal', 'allJobs'], 'allJobs');
+  for (const [service, decl] of Object.entries(asRecord(r?.services) ?? {})) {
+    const d = asRecord(decl);
+    const backup = asRecord(d?.backup);
     if (d === undefined || backup === undefined) continue;
     // The design's discovery: the service's own name is its first tag.
     const enabled = d.enable !== false && backup.enable === true;
@@ -92,8 +89,8 @@ export function declaredJobs(root: unknown): DeclaredJob[] {
 
 /** The effective jobs: one per name (first declaration wins), enabled ones only, sorted by name. */
 export function effectiveJobs(root: unknown): DeclaredJob[] {
-  const r = record(root);
-  if (r?.enable === false || record(r?.restic)?.enable === false) return [];
+  const r = asRecord(root);
+  if (r?.enable === false || asRecord(r?.restic)?.enable === false) return [];
   const seen = new Map<string, DeclaredJob>();
   for (const j of declaredJobs(root)) if (!seen.has(j.name)) seen.set(j.name, j);
   return [...seen.values()].filter((j) => j.spec.enable !== false).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -9,10 +9,8 @@ import { type DeclaredJob, PGBACKREST_OFFSITE_JOB, declaredJobs, effectiveJobs, 
 import type { ResolvedConfig, ResolvedJob, ResolvedPgbackrestRepo, ResolvedRepository, Severity } from './model.js';
 import { type ConfigInput, type OverridesInput, durationSeconds } from './schema.js';
 import { closest } from './suggest.js';
-
-function record(v: unknown): Readonly<Record<string, unknown>> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from '../util/duration.js';
+import { asRecord } from '../util/record.js';
 
 /** `a, b, c` (at most `max` names, then how many more). */
 function listNames(names: readonly string[], max = 10): string {
@@ -34,10 +32,10 @@ function unknownName(kind: string, name: string, known: readonly string[], plura
  * `ubm.jobs` / `ubm.classes` key names a job / a job tag.
  */
 export function crossCheck(raw: unknown): ConfigProblem[] {
-  const root = record(raw);
+  const root = asRecord(raw);
   if (root === undefined) return [];
   const problems: ConfigProblem[] = [];
-  const repositories = Object.keys(record(root.repositories) ?? {});
+  const repositories = Object.keys(asRecord(root.repositories) ?? {});
   const declared = declaredJobs(raw);
   for (const job of declared) {
     if (job.source === 'pgbackrest-offsite') continue;
@@ -48,19 +46,19 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
   }
   if (pgbackrestOffsiteEnabled(raw)) {
     const repo = offsiteRepositoryName(raw);
-    const written = typeof record(record(root.postgres)?.pgbackrest)?.offsiteRepository === 'string';
+    const written = typeof asRecord(asRecord(root.postgres)?.pgbackrest)?.offsiteRepository === 'string';
     if (!repositories.includes(repo)) {
       const note = written ? ' (the restic repository of the offsite copy)' : " (the default offsiteRepository, used while enableOffsite is not false)";
       problems.push({ path: ['postgres', 'pgbackrest', 'offsiteRepository'], message: unknownName('repository', repo, repositories, 'repositories', note) });
     }
   }
-  const ubm = record(root.ubm);
+  const ubm = asRecord(root.ubm);
   const jobNames = [...new Set(declared.map((j) => j.name))];
-  for (const name of Object.keys(record(ubm?.jobs) ?? {})) {
+  for (const name of Object.keys(asRecord(ubm?.jobs) ?? {})) {
     if (!jobNames.includes(name)) problems.push({ path: ['ubm', 'jobs', name], message: unknownName('job', name, jobNames, 'jobs') });
   }
   const tags = [...new Set(declared.flatMap((j) => j.tags))];
-  for (const tag of Object.keys(record(ubm?.classes) ?? {})) {
+  for (const tag of Object.keys(asRecord(ubm?.classes) ?? {})) {
     if (!tags.includes(tag)) {
       const near = closest(tag, tags);
       problems.push({ path: ['ubm', 'classes', tag], message: `no job has the tag '${tag}'${near === undefined ? '' : `; did you mean '${near}'?`} (tags: ${listNames(tags)})` });
@@ -120,7 +118,7 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
   const on = input.enable !== false;
   const thresholds = input.monitoring?.alerting?.thresholds;
   const backupStaleHours = thresholds?.backupStaleHours ?? d.BACKUP_STALE_HOURS;
-  const staleFactor = backupStaleHours / 24;
+  const staleFactor = d.staleScale(backupStaleHours);
   const slowBackupMultiplier = thresholds?.slowBackupMultiplier ?? d.SLOW_BACKUP_MULTIPLIER;
   const verificationStaleHours = thresholds?.verificationStaleHours ?? d.VERIFICATION_STALE_HOURS;
   const ubm = input.ubm;
@@ -166,31 +164,31 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
       stanzas: ubm?.postgres?.stanzas ?? d.PG_STANZAS,
       pgbackrestRepos,
       ...(offsiteOn ? { offsiteJob: PGBACKREST_OFFSITE_JOB, offsiteRepository: offsiteRepositoryName(input) } : {}),
-      offsiteMaxAgeSeconds: seconds(ubm?.postgres?.offsiteMaxAge, Math.round(86_400 * staleFactor)),
+      offsiteMaxAgeSeconds: seconds(ubm?.postgres?.offsiteMaxAge, Math.round(SECONDS_PER_DAY * staleFactor)),
       verification: {
         enabled: pgOn && pg?.verification?.enable !== false,
         intervalSeconds: pgVerificationInterval,
-        staleThresholdSeconds: seconds(ubm?.postgres?.verificationStaleAfter, verificationStaleHours * 3600),
+        staleThresholdSeconds: seconds(ubm?.postgres?.verificationStaleAfter, verificationStaleHours * SECONDS_PER_HOUR),
       },
     },
     verification: {
       enabled: verificationOn,
       intervalSeconds: intervalOf(v?.schedule, 'weekly'),
-      staleThresholdSeconds: seconds(ubm?.verification?.staleAfter, verificationStaleHours * 3600),
+      staleThresholdSeconds: seconds(ubm?.verification?.staleAfter, verificationStaleHours * SECONDS_PER_HOUR),
       checkData,
-      ...(checkData ? { checkDataSubset: v?.checkDataSubset ?? '10%' } : {}),
+      ...(checkData ? { checkDataSubset: v?.checkDataSubset ?? d.CHECK_DATA_SUBSET } : {}),
       restoreTesting: {
         enabled: verificationOn && v?.restoreTesting?.enable !== false,
         intervalSeconds: restoreInterval,
         // Scaled like backups: verificationStaleHours (a week) would call every monthly test stale.
         staleThresholdSeconds: seconds(ubm?.restoreTesting?.staleAfter, Math.round(restoreInterval * staleFactor)),
-        sampleFiles: v?.restoreTesting?.sampleFiles ?? 5,
+        sampleFiles: v?.restoreTesting?.sampleFiles ?? d.RESTORE_TEST_SAMPLE_FILES,
       },
     },
     monitoring: {
       enabled: monitoringOn,
-      textfileDirectory: input.monitoring?.textfileCollector?.directory ?? '/var/lib/node_exporter/textfile_collector',
-      retentionDays: input.monitoring?.textfileCollector?.retentionDays ?? 7,
+      textfileDirectory: input.monitoring?.textfileCollector?.directory ?? d.TEXTFILE_DIRECTORY,
+      retentionDays: input.monitoring?.textfileCollector?.retentionDays ?? d.TEXTFILE_RETENTION_DAYS,
       dashboardsEnabled: monitoringOn && input.monitoring?.dashboards?.enable !== false,
     },
     alerting: {
@@ -204,7 +202,7 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
       nodeExporterJob: ubm?.alerting?.nodeExporterJob ?? d.NODE_EXPORTER_JOB,
       severityMap,
       runbookBaseUrl: ubm?.runbookBaseUrl ?? d.RUNBOOK_BASE_URL,
-      neverReportedForSeconds: seconds(ubm?.alerting?.neverReportedFor, Math.round(86_400 * staleFactor)),
+      neverReportedForSeconds: seconds(ubm?.alerting?.neverReportedFor, Math.round(SECONDS_PER_DAY * staleFactor)),
     },
   };
 }

@@ -35,6 +35,31 @@ const frequency = z
 
 const nonEmpty = z.string().min(1, { error: 'must not be empty' });
 
+/** A pgBackRest repository name: `repo` and its number (repo1, repo2, ...). */
+export const PGBACKREST_REPO_PATTERN = /^repo[1-9][0-9]*$/;
+
+/** ZFS snapshot options, shared by jobs and service backups. */
+const snapshotFields = {
+  useSnapshots: z.boolean().optional(),
+  zfsDataset: z.string().nullable().optional().describe('Required when useSnapshots is true.'),
+};
+
+/** What a job backs up and how it runs: the design's business, not the monitoring's. */
+const ignoredJobFields = {
+  paths: ignored('backup paths'),
+  excludePatterns: ignored('exclude patterns'),
+  preBackupScript: ignored('hook script'),
+  postBackupScript: ignored('hook script'),
+  resources: ignored('systemd resource limits'),
+};
+
+/** A job that uses snapshots must name its ZFS dataset. */
+function requireDatasetForSnapshots(j: { useSnapshots?: boolean | undefined; zfsDataset?: string | null | undefined }, ctx: z.RefinementCtx): void {
+  if (j.useSnapshots === true && (j.zfsDataset === undefined || j.zfsDataset === null || j.zfsDataset === '')) {
+    ctx.addIssue({ code: 'custom', path: ['zfsDataset'], message: 'required when useSnapshots is true' });
+  }
+}
+
 /** The design's job submodule (`_internal.allJobs.<name>`, `restic.jobs.<name>`). */
 const job = z
   .strictObject({
@@ -42,19 +67,10 @@ const job = z
     repository: nonEmpty.describe('Name of the repository (a key of repositories).'),
     frequency: frequency.optional().describe(`How often the job runs (default ${d.DEFAULT_FREQUENCY}); its stale threshold derives from it.`),
     tags: z.array(z.string()).optional().describe('Snapshot tags; a tag names a job class for ubm.classes overrides.'),
-    useSnapshots: z.boolean().optional(),
-    zfsDataset: z.string().nullable().optional().describe('Required when useSnapshots is true.'),
-    paths: ignored('backup paths'),
-    excludePatterns: ignored('exclude patterns'),
-    preBackupScript: ignored('hook script'),
-    postBackupScript: ignored('hook script'),
-    resources: ignored('systemd resource limits'),
+    ...snapshotFields,
+    ...ignoredJobFields,
   })
-  .superRefine((j, ctx) => {
-    if (j.useSnapshots === true && (j.zfsDataset === undefined || j.zfsDataset === null || j.zfsDataset === '')) {
-      ctx.addIssue({ code: 'custom', path: ['zfsDataset'], message: 'required when useSnapshots is true' });
-    }
-  });
+  .superRefine(requireDatasetForSnapshots);
 
 /** The design's service backup submodule (`services.<name>.backup`). */
 const serviceBackup = z
@@ -63,20 +79,11 @@ const serviceBackup = z
     repository: nonEmpty.describe('Name of the repository (a key of repositories).'),
     frequency: frequency.optional(),
     tags: z.array(z.string()).optional(),
-    useSnapshots: z.boolean().optional(),
-    zfsDataset: z.string().nullable().optional().describe('Required when useSnapshots is true.'),
-    paths: ignored('backup paths'),
-    excludePatterns: ignored('exclude patterns'),
-    preBackupScript: ignored('hook script'),
-    postBackupScript: ignored('hook script'),
-    resources: ignored('systemd resource limits'),
+    ...snapshotFields,
+    ...ignoredJobFields,
     retention: ignored('retention policy'),
   })
-  .superRefine((j, ctx) => {
-    if (j.useSnapshots === true && (j.zfsDataset === undefined || j.zfsDataset === null || j.zfsDataset === '')) {
-      ctx.addIssue({ code: 'custom', path: ['zfsDataset'], message: 'required when useSnapshots is true' });
-    }
-  });
+  .superRefine(requireDatasetForSnapshots);
 
 const repository = z.strictObject({
   url: z.string().optional().describe('Read only to be dropped: a URL never leaves the config.'),
@@ -133,7 +140,7 @@ const ubm = z.strictObject({
   postgres: z
     .strictObject({
       stanzas: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected a pgBackRest stanza name' })).min(1).optional().describe('pgBackRest stanzas (default [main]).'),
-      repos: z.array(z.string().regex(/^repo[1-9][0-9]*$/, { error: "expected a pgBackRest repository name such as 'repo1'" })).optional().describe('pgBackRest repositories besides the offsite ones (default [repo1]).'),
+      repos: z.array(z.string().regex(PGBACKREST_REPO_PATTERN, { error: "expected a pgBackRest repository name such as 'repo1'" })).optional().describe('pgBackRest repositories besides the offsite ones (default [repo1]).'),
       offsiteMaxAge: duration.optional().describe('Age after which the offsite copy is no longer recent (default: one daily stale threshold).'),
       verificationStaleAfter: duration.optional().describe('Overrides verificationStaleHours for PostgreSQL backup verification.'),
     })
@@ -171,7 +178,7 @@ export const configSchema = z
             enableOffsite: z.boolean().optional().describe('The restic job postgres-pgbackrest carries the archives offsite.'),
             offsiteRepository: z.string().optional().describe('Restic repository of that job; must be a key of repositories.'),
             offsiteRepos: z
-              .array(z.string().regex(/^repo[1-9][0-9]*$/, { error: "expected a pgBackRest repository name such as 'repo2'" }))
+              .array(z.string().regex(PGBACKREST_REPO_PATTERN, { error: "expected a pgBackRest repository name such as 'repo2'" }))
               .optional()
               .describe('ubm addition: pgBackRest repositories that are offsite copies (e.g. [repo2]).'),
             archivePath: ignored('archive path'),
@@ -228,8 +235,6 @@ export const configSchema = z
 
 /** The config after shape validation, before resolution. */
 export type ConfigInput = z.infer<typeof configSchema>;
-/** One job as the design declares it. */
-export type JobInput = z.infer<typeof job>;
 /** Threshold overrides of a job or class. */
 export type OverridesInput = z.infer<typeof overrides>;
 /** A duration as written in the config. */

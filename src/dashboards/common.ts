@@ -22,6 +22,7 @@ import {
   MappingType,
   type Panel,
   RowBuilder,
+  type ThresholdsConfig,
   ThresholdsConfigBuilder,
   ThresholdsMode,
   type ValueMapping,
@@ -120,42 +121,52 @@ function thresholdsOf(s: readonly Step[]): ThresholdsConfigBuilder {
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(s.map((x) => ({ ...x })));
 }
 
+/** The builder methods every panel kind has (the SDK generates one builder class per kind). */
+interface PanelBuilderBase {
+  title(title: string): this;
+  description(description: string): this;
+  datasource(datasource: DataSourceRef): this;
+  unit(unit: string): this;
+  span(width: number): this;
+  height(height: number): this;
+  thresholds(thresholds: cog.Builder<ThresholdsConfig>): this;
+  mappings(mappings: ValueMapping[]): this;
+}
+
+/** What every panel kind takes from its base: title, description, the datasource variable, unit and size. */
+function framed<B extends PanelBuilderBase>(builder: B, base: Omit<PanelBase, 'thresholds' | 'mappings'>): B {
+  return builder.title(base.title).description(base.description).datasource(DATASOURCE).unit(base.unit).span(base.width).height(base.height);
+}
+
+/** A panel's colour steps (green when it declares none) and value mappings. */
+function coloured<B extends PanelBuilderBase>(builder: B, base: PanelBase): B {
+  const panel = builder.thresholds(thresholdsOf(base.thresholds ?? steps(SEVERITY_COLOURS.ok)));
+  return base.mappings === undefined ? panel : panel.mappings([...base.mappings]);
+}
+
 /** A stat panel: one big number per series, coloured by its thresholds. */
 export function statPanel(base: PanelBase, queries: readonly Query[]): cog.Builder<Panel> {
-  const panel = new StatPanelBuilder()
-    .title(base.title)
-    .description(base.description)
-    .datasource(DATASOURCE)
-    .unit(base.unit)
-    .span(base.width)
-    .height(base.height)
+  const panel = framed(new StatPanelBuilder(), base)
     .graphMode(BigValueGraphMode.None)
     .colorMode(BigValueColorMode.Background)
     .textMode(queries.length > 1 || queries.some((q) => q.legend !== '') ? BigValueTextMode.ValueAndName : BigValueTextMode.Value)
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds))
-    .thresholds(thresholdsOf(base.thresholds ?? steps(SEVERITY_COLOURS.ok)))
     .targets(queries.map((q, i) => prometheusQuery(q.expr, q.legend, refId(i), 'instant')));
-  return base.mappings === undefined ? panel : panel.mappings([...base.mappings]);
+  return coloured(panel, base);
 }
 
 /** A time-series panel: one line per series over the dashboard's range. */
 export function timeseriesPanel(base: PanelBase, queries: readonly Query[]): cog.Builder<Panel> {
-  const panel = new TimeseriesPanelBuilder()
-    .title(base.title)
-    .description(base.description)
-    .datasource(DATASOURCE)
-    .unit(base.unit)
-    .span(base.width)
-    .height(base.height)
+  const panel = framed(new TimeseriesPanelBuilder(), base)
+    // Thin lines over a light fill; a gap between scrapes (or runs) is bridged, not drawn as a break.
     .lineWidth(1)
     .fillOpacity(10)
     .spanNulls(true)
     .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).calcs(['lastNotNull', 'max']))
     .colorScheme(new FieldColorBuilder().mode(FieldColorModeId.PaletteClassic))
-    .thresholds(thresholdsOf(base.thresholds ?? steps(SEVERITY_COLOURS.ok)))
     .targets(queries.map((q, i) => prometheusQuery(q.expr, q.legend, refId(i), 'range')));
-  return base.mappings === undefined ? panel : panel.mappings([...base.mappings]);
+  return coloured(panel, base);
 }
 
 /** A link shown on a table cell: `url` may use `${__data.fields.<label>}` and dashboard variables. */
@@ -208,14 +219,8 @@ export function tablePanel(base: Omit<PanelBase, 'unit' | 'thresholds' | 'mappin
   [...keys.map((k) => k.label), ...refs.map(valueField)].forEach((name, i) => {
     order[name] = i;
   });
-  let panel = new TablePanelBuilder()
-    .title(base.title)
-    .description(base.description)
-    .datasource(DATASOURCE)
-    // Label columns are text; each value column sets its own unit below.
-    .unit('none')
-    .span(base.width)
-    .height(base.height)
+  // Label columns are text; each value column sets its own unit below.
+  let panel = framed(new TablePanelBuilder(), { ...base, unit: 'none' })
     .targets(columns.map((c, i) => prometheusQuery(c.expr, '', refId(i), 'table')))
     .withTransformation({ id: 'merge', options: {} })
     .withTransformation({ id: 'organize', options: { excludeByName: { Time: true }, indexByName: order, renameByName: {} } });

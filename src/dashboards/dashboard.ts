@@ -38,6 +38,9 @@ export function dashboardUid(name: string): string {
   return `${KIT_TAG}-${slug}`.slice(0, MAX_UID_LENGTH).replace(/-+$/, '');
 }
 
+/** UIDs of the drill-down dashboards that the overview's and host's tables link to. */
+export const DRILL_DOWN_UIDS = { jobUid: dashboardUid(DASHBOARD_NAMES.job), hostUid: dashboardUid(DASHBOARD_NAMES.host) } as const;
+
 /** A row of panels under a header. */
 export interface RowSpec {
   readonly title: string;
@@ -77,6 +80,7 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
     .tags([KIT_TAG, ...spec.tags])
     .editable()
     .tooltip(DashboardCursorSync.Crosshair)
+    // A week shows every daily and weekly job's last runs; backup metrics change slowly, so a minute's refresh is plenty.
     .time({ from: 'now-7d', to: 'now' })
     .refresh('1m')
     .timezone('browser')

@@ -1,37 +1,27 @@
 /** Markdown tables of each dashboard's panels, for docs/dashboards.md (Grafana does not run here to show them). */
 import type { ResolvedConfig } from '../config/model.js';
 import { dashboardModels } from './index.js';
-import type { Json } from './render.js';
-
-type JsonObject = { [key: string]: Json };
-
-function obj(value: Json | undefined): JsonObject | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
-}
-
-function arr(value: Json | undefined): Json[] {
-  return Array.isArray(value) ? value : [];
-}
+import { type Json, type JsonObject, jsonArray, jsonObject } from './json.js';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 function stepsText(thresholds: Json | undefined): string {
-  const list = arr(obj(thresholds)?.steps).map(obj);
+  const list = jsonArray(jsonObject(thresholds)?.steps).map(jsonObject);
   if (list.length <= 1) return '';
   return list.map((s) => (s?.value === null || s?.value === undefined ? String(s?.color) : `${String(s.color)} ≥ ${String(s.value)}`)).join(', ');
 }
 
 /** Unit and colour steps of a panel: its defaults, or for a table each value column's. */
 function unitsAndColours(panel: JsonObject): { unit: string; colours: string } {
-  const defaults = obj(obj(panel.fieldConfig)?.defaults);
+  const defaults = jsonObject(jsonObject(panel.fieldConfig)?.defaults);
   if (panel.type !== 'table') return { unit: `\`${String(defaults?.unit)}\``, colours: stepsText(defaults?.thresholds) };
-  const columns = arr(obj(panel.fieldConfig)?.overrides)
-    .map(obj)
-    .filter((o) => String(obj(o?.matcher)?.options).startsWith('Value #'))
+  const columns = jsonArray(jsonObject(panel.fieldConfig)?.overrides)
+    .map(jsonObject)
+    .filter((o) => String(jsonObject(o?.matcher)?.options).startsWith('Value #'))
     .map((o) => {
-      const props = new Map(arr(o?.properties).map((p) => [String(obj(p)?.id), obj(p)?.value]));
+      const props = new Map(jsonArray(o?.properties).map((p) => [String(jsonObject(p)?.id), jsonObject(p)?.value]));
       return { name: String(props.get('displayName')), unit: String(props.get('unit')), colours: stepsText(props.get('thresholds')) };
     });
   return {
@@ -47,7 +37,7 @@ function unitsAndColours(panel: JsonObject): { unit: string; colours: string } {
 export function renderPanelTables(config: ResolvedConfig): string {
   const sections: string[] = [];
   for (const [file, model] of dashboardModels(config)) {
-    const d = obj(model);
+    const d = jsonObject(model);
     const lines = [
       `### ${String(d?.title)} (\`${file}\`, uid \`${String(d?.uid)}\`)`,
       '',
@@ -57,8 +47,8 @@ export function renderPanelTables(config: ResolvedConfig): string {
       '| --- | --- | --- | --- | --- | --- |',
     ];
     let rowTitle = '';
-    for (const p of arr(d?.panels)) {
-      const panel = obj(p);
+    for (const p of jsonArray(d?.panels)) {
+      const panel = jsonObject(p);
       if (panel === undefined) continue;
       if (panel.type === 'row') {
         rowTitle = String(panel.title);

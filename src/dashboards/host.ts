@@ -1,7 +1,7 @@
 /** The per-host drill-down: the monitoring's health on the host and everything backed up there. */
 import type { ResolvedConfig } from '../config/model.js';
 import type { DashboardSpec, RowSpec } from './dashboard.js';
-import { DASHBOARD_NAMES, dashboardUid } from './dashboard.js';
+import { DASHBOARD_NAMES, DRILL_DOWN_UIDS } from './dashboard.js';
 import { healthHistory, healthStats } from './panels/health.js';
 import { jobCounters, jobTable } from './panels/jobs.js';
 import { pgbackrestPanels, postgresStats } from './panels/postgres.js';
@@ -11,7 +11,7 @@ import { jobKnobs } from './queries.js';
 /** The host dashboard: pick a host with the variable, or arrive from the overview. */
 export function hostDashboard(config: ResolvedConfig): DashboardSpec {
   const knobs = jobKnobs(config);
-  const links = { jobUid: dashboardUid(DASHBOARD_NAMES.job), hostUid: dashboardUid(DASHBOARD_NAMES.host) };
+  const links = DRILL_DOWN_UIDS;
   const rows: RowSpec[] = [
     { title: 'Monitoring health', panels: [...healthStats(config), healthHistory()] },
     { title: 'Restic backup jobs', panels: [...jobCounters(knobs), jobTable(knobs, links, 8)] },

@@ -9,11 +9,13 @@ import { hostDashboard } from './host.js';
 import { jobDashboard } from './job.js';
 import { formatFinding, lintDashboard } from './lint.js';
 import { overviewDashboard } from './overview.js';
-import { type Json, canonical, renderJson } from './render.js';
+import { type Json, jsonArray, jsonObject } from './json.js';
+import { canonical, renderJson } from './render.js';
 
 export { DASHBOARD_NAMES, dashboardUid } from './dashboard.js';
 export { LINT_CHECKS, type LintCheck, type LintFinding, formatFinding, lintDashboard } from './lint.js';
-export { type Json, renderJson } from './render.js';
+export type { Json } from './json.js';
+export { renderJson } from './render.js';
 export { MACRO_STAND_INS, substituteVariables } from './variables.js';
 
 /** The dashboards the kit generates, declared. */
@@ -55,23 +57,21 @@ export interface PanelQuery {
 /** Every panel query of a dashboard's JSON, in layout order. */
 export function panelQueries(model: Json): PanelQuery[] {
   const out: PanelQuery[] = [];
-  const asObj = (v: Json | undefined): { [k: string]: Json } | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined);
-  const asArr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
-  const d = asObj(model);
+  const d = jsonObject(model);
   const dashboard = typeof d?.uid === 'string' ? d.uid : '(dashboard)';
   const visit = (panels: Json[]): void => {
     for (const p of panels) {
-      const panel = asObj(p);
+      const panel = jsonObject(p);
       if (panel === undefined) continue;
-      for (const t of asArr(panel.targets)) {
-        const target = asObj(t);
+      for (const t of jsonArray(panel.targets)) {
+        const target = jsonObject(t);
         if (typeof target?.expr !== 'string') continue;
         out.push({ dashboard, panel: typeof panel.title === 'string' ? panel.title : '', refId: typeof target.refId === 'string' ? target.refId : '', expr: target.expr });
       }
-      visit(asArr(panel.panels));
+      visit(jsonArray(panel.panels));
     }
   };
-  visit(asArr(d?.panels));
+  visit(jsonArray(d?.panels));
   return out;
 }
 

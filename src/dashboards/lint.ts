@@ -4,7 +4,7 @@
  */
 import { validateExpr } from '../promql/validate.js';
 import { DATASOURCE_VAR } from './common.js';
-import type { Json } from './render.js';
+import { type Json, type JsonObject, jsonArray, jsonNumber, jsonObject, jsonString } from './json.js';
 import { VARIABLES, substituteVariables } from './variables.js';
 
 /** One problem a check found. */
@@ -29,24 +29,6 @@ export const DEPRECATED_PANEL_TYPES = ['graph', 'singlestat', 'table-old', 'graf
 const GRID_COLUMNS = 24;
 const UID_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
 
-type JsonObject = { [key: string]: Json };
-
-function obj(value: Json | undefined): JsonObject | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
-}
-
-function arr(value: Json | undefined): Json[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function str(value: Json | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function num(value: Json | undefined): number | undefined {
-  return typeof value === 'number' ? value : undefined;
-}
-
 /** A panel with where it sits: top level or inside a (collapsed) row. */
 interface PanelRef {
   readonly panel: JsonObject;
@@ -54,7 +36,7 @@ interface PanelRef {
 }
 
 function dashboardName(d: Json): string {
-  return str(obj(d)?.uid) ?? str(obj(d)?.title) ?? '(dashboard)';
+  return jsonString(jsonObject(d)?.uid) ?? jsonString(jsonObject(d)?.title) ?? '(dashboard)';
 }
 
 /** Every panel of a dashboard, rows' nested panels included. */
@@ -62,13 +44,13 @@ function allPanels(d: Json): PanelRef[] {
   const out: PanelRef[] = [];
   const visit = (list: Json[]): void => {
     list.forEach((p, i) => {
-      const panel = obj(p);
+      const panel = jsonObject(p);
       if (panel === undefined) return;
-      out.push({ panel, where: `${dashboardName(d)}: panel ${num(panel.id) ?? `#${i}`} '${str(panel.title) ?? ''}'` });
-      visit(arr(panel.panels));
+      out.push({ panel, where: `${dashboardName(d)}: panel ${jsonNumber(panel.id) ?? `#${i}`} '${jsonString(panel.title) ?? ''}'` });
+      visit(jsonArray(panel.panels));
     });
   };
-  visit(arr(obj(d)?.panels));
+  visit(jsonArray(jsonObject(d)?.panels));
   return out;
 }
 
@@ -82,13 +64,13 @@ function finding(check: string, where: string, message: string): LintFinding {
 
 /** dashboard-title: a non-empty title. */
 function checkTitle(d: Json): LintFinding[] {
-  const title = str(obj(d)?.title);
+  const title = jsonString(jsonObject(d)?.title);
   return title === undefined || title.trim() === '' ? [finding('dashboard-title', dashboardName(d), 'the dashboard has no title')] : [];
 }
 
 /** dashboard-uid: a UID of 1-40 letters, digits, '-' or '_'. */
 function checkUid(d: Json): LintFinding[] {
-  const uid = str(obj(d)?.uid);
+  const uid = jsonString(jsonObject(d)?.uid);
   if (uid === undefined) return [finding('dashboard-uid', dashboardName(d), 'the dashboard has no uid')];
   return UID_PATTERN.test(uid) ? [] : [finding('dashboard-uid', uid, `uid '${uid}' is not 1-40 letters, digits, '-' or '_'`)];
 }
@@ -96,16 +78,16 @@ function checkUid(d: Json): LintFinding[] {
 /** target-datasource: a datasource variable exists, and every panel and target reads from it. */
 function checkDatasource(d: Json): LintFinding[] {
   const out: LintFinding[] = [];
-  const variables = arr(obj(obj(d)?.templating)?.list).map(obj);
+  const variables = jsonArray(jsonObject(jsonObject(d)?.templating)?.list).map(jsonObject);
   if (!variables.some((v) => v?.type === 'datasource' && v.name === VARIABLES.datasource)) {
     out.push(finding('target-datasource', dashboardName(d), `there is no datasource variable '${VARIABLES.datasource}'`));
   }
   for (const { panel, where } of allPanels(d)) {
     if (isRow(panel)) continue;
-    if (str(obj(panel.datasource)?.uid) !== DATASOURCE_VAR) out.push(finding('target-datasource', where, `the panel's datasource is not ${DATASOURCE_VAR}`));
-    arr(panel.targets).forEach((t, i) => {
-      if (str(obj(obj(t)?.datasource)?.uid) !== DATASOURCE_VAR) {
-        out.push(finding('target-datasource', where, `target ${str(obj(t)?.refId) ?? `#${i}`} does not read from ${DATASOURCE_VAR}`));
+    if (jsonString(jsonObject(panel.datasource)?.uid) !== DATASOURCE_VAR) out.push(finding('target-datasource', where, `the panel's datasource is not ${DATASOURCE_VAR}`));
+    jsonArray(panel.targets).forEach((t, i) => {
+      if (jsonString(jsonObject(jsonObject(t)?.datasource)?.uid) !== DATASOURCE_VAR) {
+        out.push(finding('target-datasource', where, `target ${jsonString(jsonObject(t)?.refId) ?? `#${i}`} does not read from ${DATASOURCE_VAR}`));
       }
     });
   }
@@ -114,9 +96,9 @@ function checkDatasource(d: Json): LintFinding[] {
 
 /** True when a table's override gives the named field a unit. */
 function hasUnitOverride(panel: JsonObject, field: string): boolean {
-  return arr(obj(panel.fieldConfig)?.overrides).some((o) => {
-    const matcher = obj(obj(o)?.matcher);
-    return matcher?.id === 'byName' && matcher.options === field && arr(obj(o)?.properties).some((p) => obj(p)?.id === 'unit' && (str(obj(p)?.value) ?? '') !== '');
+  return jsonArray(jsonObject(panel.fieldConfig)?.overrides).some((o) => {
+    const matcher = jsonObject(jsonObject(o)?.matcher);
+    return matcher?.id === 'byName' && matcher.options === field && jsonArray(jsonObject(o)?.properties).some((p) => jsonObject(p)?.id === 'unit' && (jsonString(jsonObject(p)?.value) ?? '') !== '');
   });
 }
 
@@ -125,11 +107,11 @@ function checkUnit(d: Json): LintFinding[] {
   const out: LintFinding[] = [];
   for (const { panel, where } of allPanels(d)) {
     if (isRow(panel)) continue;
-    const unit = str(obj(obj(panel.fieldConfig)?.defaults)?.unit);
+    const unit = jsonString(jsonObject(jsonObject(panel.fieldConfig)?.defaults)?.unit);
     if (unit === undefined || unit === '') out.push(finding('panel-unit', where, 'the panel sets no unit'));
     if (panel.type !== 'table') continue;
-    for (const t of arr(panel.targets)) {
-      const ref = str(obj(t)?.refId) ?? '';
+    for (const t of jsonArray(panel.targets)) {
+      const ref = jsonString(jsonObject(t)?.refId) ?? '';
       if (!hasUnitOverride(panel, `Value #${ref}`)) out.push(finding('panel-unit', where, `the value column of target ${ref} sets no unit`));
     }
   }
@@ -140,7 +122,7 @@ function checkUnit(d: Json): LintFinding[] {
 function checkPanelType(d: Json): LintFinding[] {
   return allPanels(d)
     .filter(({ panel }) => typeof panel.type !== 'string' || DEPRECATED_PANEL_TYPES.includes(panel.type))
-    .map(({ panel, where }) => finding('panel-type', where, `panel type '${str(panel.type) ?? '(none)'}' is deprecated or missing`));
+    .map(({ panel, where }) => finding('panel-type', where, `panel type '${jsonString(panel.type) ?? '(none)'}' is deprecated or missing`));
 }
 
 /** panel-id: every panel has an id, unique in the dashboard. */
@@ -148,7 +130,7 @@ function checkPanelId(d: Json): LintFinding[] {
   const seen = new Set<number>();
   const out: LintFinding[] = [];
   for (const { panel, where } of allPanels(d)) {
-    const id = num(panel.id);
+    const id = jsonNumber(panel.id);
     if (id === undefined) out.push(finding('panel-id', where, 'the panel has no id'));
     else if (seen.has(id)) out.push(finding('panel-id', where, `panel id ${id} is used twice`));
     else seen.add(id);
@@ -164,8 +146,8 @@ interface Box {
 }
 
 function boxOf(panel: JsonObject): Box | undefined {
-  const g = obj(panel.gridPos);
-  const [x, y, w, h] = [num(g?.x), num(g?.y), num(g?.w), num(g?.h)];
+  const g = jsonObject(panel.gridPos);
+  const [x, y, w, h] = [jsonNumber(g?.x), jsonNumber(g?.y), jsonNumber(g?.w), jsonNumber(g?.h)];
   return x === undefined || y === undefined || w === undefined || h === undefined ? undefined : { x, y, w, h };
 }
 
@@ -178,8 +160,8 @@ function checkGrid(d: Json): LintFinding[] {
   const out: LintFinding[] = [];
   const placed: Array<{ box: Box; where: string }> = [];
   // Panels nested in a collapsed row take their place only when it opens; the top level must not overlap.
-  const topLevel = arr(obj(d)?.panels)
-    .map(obj)
+  const topLevel = jsonArray(jsonObject(d)?.panels)
+    .map(jsonObject)
     .filter((p): p is JsonObject => p !== undefined);
   for (const { panel, where } of allPanels(d).filter((r) => topLevel.includes(r.panel))) {
     const box = boxOf(panel);
@@ -203,8 +185,8 @@ function checkRefId(d: Json): LintFinding[] {
   const out: LintFinding[] = [];
   for (const { panel, where } of allPanels(d)) {
     const seen = new Set<string>();
-    arr(panel.targets).forEach((t, i) => {
-      const ref = str(obj(t)?.refId);
+    jsonArray(panel.targets).forEach((t, i) => {
+      const ref = jsonString(jsonObject(t)?.refId);
       if (ref === undefined || ref === '') out.push(finding('target-refid', where, `target #${i} has no refId`));
       else if (seen.has(ref)) out.push(finding('target-refid', where, `refId ${ref} is used twice`));
       else seen.add(ref);
@@ -218,11 +200,11 @@ function checkPromql(d: Json): LintFinding[] {
   const out: LintFinding[] = [];
   for (const { panel, where } of allPanels(d)) {
     if (isRow(panel)) continue;
-    const targets = arr(panel.targets);
+    const targets = jsonArray(panel.targets);
     if (targets.length === 0) out.push(finding('target-promql', where, 'the panel has no query'));
     for (const t of targets) {
-      const ref = str(obj(t)?.refId) ?? '?';
-      const expr = str(obj(t)?.expr);
+      const ref = jsonString(jsonObject(t)?.refId) ?? '?';
+      const expr = jsonString(jsonObject(t)?.expr);
       if (expr === undefined || expr.trim() === '') {
         out.push(finding('target-promql', where, `target ${ref} has no expression`));
         continue;

@@ -1,7 +1,7 @@
 /** The overview dashboard: a row per concern, linking to the job and host dashboards. */
 import type { ResolvedConfig } from '../config/model.js';
 import type { DashboardSpec, RowSpec } from './dashboard.js';
-import { DASHBOARD_NAMES, dashboardUid } from './dashboard.js';
+import { DASHBOARD_NAMES, DRILL_DOWN_UIDS } from './dashboard.js';
 import { healthTable } from './panels/health.js';
 import { jobCounters, jobHistory, jobTable } from './panels/jobs.js';
 import { pgbackrestPanels, postgresStats } from './panels/postgres.js';
@@ -11,7 +11,7 @@ import { jobKnobs } from './queries.js';
 /** The overview: restic jobs, PostgreSQL/pgBackRest, verification and restore tests, monitoring health. */
 export function overviewDashboard(config: ResolvedConfig): DashboardSpec {
   const knobs = jobKnobs(config);
-  const links = { jobUid: dashboardUid(DASHBOARD_NAMES.job), hostUid: dashboardUid(DASHBOARD_NAMES.host) };
+  const links = DRILL_DOWN_UIDS;
   const rows: RowSpec[] = [{ title: 'Restic backup jobs', panels: [...jobCounters(knobs), jobTable(knobs, links), ...jobHistory(knobs)] }];
   if (config.postgres.enabled) rows.push({ title: 'PostgreSQL and pgBackRest', panels: [...postgresStats(config, knobs), ...pgbackrestPanels()] });
   if (config.verification.enabled) rows.push({ title: 'Verification and restore tests', panels: [verificationTable(config), ...verificationHistory()] });

@@ -4,22 +4,11 @@
  */
 import type { ResolvedConfig } from '../config/model.js';
 import { type MetricDef, externalMetrics, metrics } from '../schema/catalog.js';
-import {
-  JOB_LABELS,
-  REPOSITORY_LABELS,
-  STANZA_LABELS,
-  STANZA_REPOSITORY_LABELS,
-  type Matchers,
-  type SelectableMetric,
-  by,
-  on,
-  sel,
-} from '../promql/selector.js';
+import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, type Matchers, by, on, sel } from '../promql/selector.js';
+import { rawSeriesForm, slowMultiplierExpr, staleThresholdExpr } from '../promql/thresholds.js';
+import { SECONDS_PER_HOUR } from '../util/duration.js';
 import { ALERT_NAMES } from '../rules/alerts.js';
 import { HOST_FILTER, JOB_FILTER, REPOSITORY_FILTER, varRef } from './variables.js';
-
-const SECONDS_PER_HOUR = 3600;
-const SECONDS_PER_DAY = 86_400;
 
 /** A regex matching exactly the alerts the rules generate. */
 export const BACKUP_ALERT_PATTERN = ALERT_NAMES.join('|');
@@ -39,17 +28,12 @@ export function ageOf(metric: MetricDef, filter: Matchers): string {
   return `time() - ${sel(metric, filter)}`;
 }
 
-/** A constant per series of `like`: `like * 0 + value` (keeps its labels; the value comes from the config). */
-function constantLike(like: SelectableMetric, filter: Matchers, value: number): string {
-  return `${sel(like, filter)} * 0 + ${value}`;
-}
-
 /** The per-job numbers the job queries use, all from the config. */
 export interface JobKnobs {
+  /** backupStaleHours: a daily job's stale threshold in hours; other jobs' thresholds scale with their interval. */
+  readonly backupStaleHours: number;
   /** Stale threshold of a daily job (backupStaleHours) in seconds: the fallback when no threshold was written. */
   readonly dailyStaleSeconds: number;
-  /** Stale threshold as a multiple of the expected interval (30 h / 24 h = 1.25 by default). */
-  readonly staleScale: number;
   readonly slowMultiplier: number;
   readonly slowMinDurationSeconds: number;
   readonly slowMinBaselineRuns: number;
@@ -57,10 +41,9 @@ export interface JobKnobs {
 
 /** Reads the job knobs from the config. */
 export function jobKnobs(config: ResolvedConfig): JobKnobs {
-  const dailyStaleSeconds = config.alerting.backupStaleHours * SECONDS_PER_HOUR;
   return {
-    dailyStaleSeconds,
-    staleScale: dailyStaleSeconds / SECONDS_PER_DAY,
+    backupStaleHours: config.alerting.backupStaleHours,
+    dailyStaleSeconds: config.alerting.backupStaleHours * SECONDS_PER_HOUR,
     slowMultiplier: config.alerting.slowBackupMultiplier,
     slowMinDurationSeconds: config.alerting.slowMinDurationSeconds,
     slowMinBaselineRuns: config.alerting.slowMinBaselineRuns,
@@ -73,13 +56,13 @@ export function jobQueries(knobs: JobKnobs, filter: Matchers = JOB_FILTER) {
   const status = sel(metrics.resticBackupStatus, filter);
   // A job that never succeeded ages from its first recorded run, as the Stale alert counts it.
   const lastSuccessAge = `time() - (${sel(metrics.resticBackupLastSuccessTimestamp, filter)} or ${sel(metrics.resticBackupFirstRunTimestampSeconds, filter)})`;
-  // The threshold that `ubm health --config` writes, else the schedule's interval scaled like the config, else the daily default.
-  const staleThreshold = `${sel(metrics.backupMonitoringJobStaleThresholdSeconds, filter)} or ${sel(metrics.resticBackupExpectedIntervalSeconds, filter)} * ${knobs.staleScale} or ${constantLike(metrics.resticBackupStatus, filter, knobs.dailyStaleSeconds)}`;
+  // Computed from the raw series as the recording rules compute it, so that dashboards need no rules loaded.
+  const staleThreshold = staleThresholdExpr(rawSeriesForm(filter), knobs.backupStaleHours);
   const ageRatio = `(${lastSuccessAge}) / ${onJob} (${staleThreshold})`;
   const duration = sel(metrics.resticBackupDurationSeconds, filter);
   const baseline = `${sel(metrics.resticBackupDurationBaselineSeconds, filter)} > 0`;
   const durationRatio = `${duration} / ${onJob} (${baseline})`;
-  const slowMultiplier = `${sel(metrics.backupMonitoringJobSlowMultiplier, filter)} or ${constantLike(metrics.resticBackupStatus, filter, knobs.slowMultiplier)}`;
+  const slowMultiplier = slowMultiplierExpr(rawSeriesForm(filter), knobs.slowMultiplier);
   // The UnifiedBackupSlow alert's conditions: above the multiplier, a long enough run, enough baseline runs, a successful run.
   const slow = [
     `((${durationRatio}) > ${onJob} (${slowMultiplier}))`,

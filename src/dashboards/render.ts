@@ -1,7 +1,5 @@
 /** Deterministic JSON of a dashboard model: keys sorted at every level, two-space indent, trailing newline. */
-
-/** Plain JSON data. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import type { Json } from './json.js';
 
 /** Copies a value into plain JSON with sorted keys, dropping undefined values and functions (as JSON.stringify would). */
 export function canonical(value: unknown): Json | undefined {

@@ -16,8 +16,12 @@ const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL |
 /** How many fresh temporary names to try when one already exists (a leftover or a planted symlink). */
 const TEMP_ATTEMPTS = 5;
 
-/** Writes `content` to `target` atomically with mode 0644; `tempName` picks temporary paths (tests fix it). */
-export function writeFileAtomic(target: string, content: string, tempName: (target: string) => string = tempPathFor): void {
+/**
+ * Writes `content` to a fresh hidden temporary file beside `target` (mode 0644, never following
+ * what is there) and fsyncs it; returns its path, for the caller to rename over `target`.
+ * `tempName` picks temporary paths (tests fix it).
+ */
+export function stageFile(target: string, content: string, tempName: (target: string) => string = tempPathFor): string {
   let fd: number | undefined;
   let temp = '';
   for (let attempt = 1; fd === undefined; attempt++) {
@@ -37,17 +41,33 @@ export function writeFileAtomic(target: string, content: string, tempName: (targ
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(temp, target);
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {
-      // Already gone, or renamed: nothing to clean up.
-    }
+    removeQuietly(temp);
+    throw err;
+  }
+  return temp;
+}
+
+/** Writes `content` to `target` atomically with mode 0644; `tempName` picks temporary paths (tests fix it). */
+export function writeFileAtomic(target: string, content: string, tempName: (target: string) => string = tempPathFor): void {
+  const temp = stageFile(target, content, tempName);
+  try {
+    renameSync(temp, target);
+  } catch (err) {
+    removeQuietly(temp);
     throw err;
   }
   fsyncDir(dirname(target));
+}
+
+/** Removes a file if it is still there. */
+export function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone, or renamed: nothing to clean up.
+  }
 }
 
 /** Makes a rename durable; some filesystems refuse fsync on a directory, which is harmless. */

@@ -4,10 +4,11 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
-import { UsageError } from '../cli/io.js';
+import { TEXTFILE_DIRECTORY } from '../config/defaults.js';
+import { UsageError } from '../util/errors.js';
 
 /** Where node_exporter's textfile collector looks by default (Debian's and NixOS's path). */
-export const DEFAULT_TEXTFILE_DIR = '/var/lib/node_exporter/textfile_collector';
+export const DEFAULT_TEXTFILE_DIR = TEXTFILE_DIRECTORY;
 
 /** The textfile directory: the flag, else $UBM_TEXTFILE_DIR, else node_exporter's default. */
 export function resolveTextfileDir(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
@@ -21,17 +22,23 @@ export function resolveHostname(flag: string | undefined): string {
   return flag ?? osHostname();
 }
 
-/** Throws a UsageError naming `dir` unless it is an existing, writable directory. */
-export function checkTextfileDir(dir: string): void {
+/** Why `dir` is not an existing directory (missing, not a directory, not usable), or undefined when it is one. */
+export function textfileDirProblem(dir: string): string | undefined {
   let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`textfile directory ${dir} does not exist`);
-    throw new UsageError(`textfile directory ${dir} is not usable (${code ?? 'error'})`);
+    if (code === 'ENOENT') return `textfile directory ${dir} does not exist`;
+    return `textfile directory ${dir} is not usable (${code ?? 'error'})`;
   }
-  if (!isDir) throw new UsageError(`textfile directory ${dir} is not a directory`);
+  return isDir ? undefined : `textfile directory ${dir} is not a directory`;
+}
+
+/** Throws a UsageError naming `dir` unless it is an existing, writable directory. */
+export function checkTextfileDir(dir: string): void {
+  const problem = textfileDirProblem(dir);
+  if (problem !== undefined) throw new UsageError(problem);
   try {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch {

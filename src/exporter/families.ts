@@ -72,6 +72,28 @@ function collector(labels: Readonly<Partial<Record<LabelName, string>>>): {
   };
 }
 
+/** The last-success timestamp after a run: now when it succeeded, else carried forward from the previous file. */
+function lastSuccess(previous: readonly SeriesValue[], metric: MetricDef, success: boolean, now: number): number | undefined {
+  return success ? now : carried(previous, metric);
+}
+
+/** The metrics of a pass/fail check's group; the offsite status has no duration. */
+interface CheckMetrics {
+  readonly status: MetricDef;
+  readonly duration?: MetricDef;
+  readonly lastRun: MetricDef;
+  readonly lastSuccess: MetricDef;
+}
+
+/** Adds what every pass/fail check writes: its status, duration, when it last ran and when it last passed. */
+function addCheck(add: (metric: MetricDef, value: number | undefined) => void, previous: readonly SeriesValue[], m: CheckMetrics, run: CheckRun): void {
+  const now = unixSeconds(run.endedAtMs);
+  add(m.status, run.success ? 1 : 0);
+  if (m.duration !== undefined) add(m.duration, run.durationSeconds === undefined ? undefined : roundDuration(run.durationSeconds));
+  add(m.lastRun, now);
+  add(m.lastSuccess, lastSuccess(previous, m.lastSuccess, run.success, now));
+}
+
 /**
  * The duration baseline after the previous run is folded in: an exponential moving average
  * (alpha 0.3) of earlier successful runs' durations. The current run is never part of it, so the
@@ -96,7 +118,7 @@ export function backupSeries(previous: readonly SeriesValue[], run: BackupRun): 
   add(metrics.resticBackupDurationSeconds, roundDuration(run.durationSeconds));
   add(metrics.resticBackupExitCode, run.exitCode ?? (run.success ? 0 : 1));
   add(metrics.resticBackupLastRunTimestampSeconds, now);
-  add(metrics.resticBackupLastSuccessTimestamp, run.success ? now : carried(previous, metrics.resticBackupLastSuccessTimestamp));
+  add(metrics.resticBackupLastSuccessTimestamp, lastSuccess(previous, metrics.resticBackupLastSuccessTimestamp, run.success, now));
   add(metrics.resticBackupFirstRunTimestampSeconds, carried(previous, metrics.resticBackupFirstRunTimestampSeconds) ?? now);
   add(metrics.resticBackupExpectedIntervalSeconds, run.expectedIntervalSeconds ?? carried(previous, metrics.resticBackupExpectedIntervalSeconds));
   const { baseline, runs } = nextBaseline(previous);
@@ -116,12 +138,13 @@ export function backupSeries(previous: readonly SeriesValue[], run: BackupRun): 
 
 /** The restic_verification group's series after one `restic check`. */
 export function verificationSeries(previous: readonly SeriesValue[], repository: string, run: CheckRun): SeriesValue[] {
-  const now = unixSeconds(run.endedAtMs);
   const { add, series } = collector({ hostname: run.hostname, repository });
-  add(metrics.resticVerificationStatus, run.success ? 1 : 0);
-  add(metrics.resticVerificationDurationSeconds, run.durationSeconds === undefined ? undefined : roundDuration(run.durationSeconds));
-  add(metrics.resticVerificationLastRunTimestampSeconds, now);
-  add(metrics.resticVerificationLastSuccessTimestampSeconds, run.success ? now : carried(previous, metrics.resticVerificationLastSuccessTimestampSeconds));
+  addCheck(add, previous, {
+    status: metrics.resticVerificationStatus,
+    duration: metrics.resticVerificationDurationSeconds,
+    lastRun: metrics.resticVerificationLastRunTimestampSeconds,
+    lastSuccess: metrics.resticVerificationLastSuccessTimestampSeconds,
+  }, run);
   return series;
 }
 
@@ -133,12 +156,13 @@ export interface RestoreTestRun extends CheckRun {
 
 /** The restic_restore_test group's series after one sample-restore test. */
 export function restoreTestSeries(previous: readonly SeriesValue[], repository: string, run: RestoreTestRun): SeriesValue[] {
-  const now = unixSeconds(run.endedAtMs);
   const { add, series } = collector({ hostname: run.hostname, repository });
-  add(metrics.resticRestoreTestStatus, run.success ? 1 : 0);
-  add(metrics.resticRestoreTestDurationSeconds, run.durationSeconds === undefined ? undefined : roundDuration(run.durationSeconds));
-  add(metrics.resticRestoreTestLastRunTimestampSeconds, now);
-  add(metrics.resticRestoreTestLastSuccessTimestampSeconds, run.success ? now : carried(previous, metrics.resticRestoreTestLastSuccessTimestampSeconds));
+  addCheck(add, previous, {
+    status: metrics.resticRestoreTestStatus,
+    duration: metrics.resticRestoreTestDurationSeconds,
+    lastRun: metrics.resticRestoreTestLastRunTimestampSeconds,
+    lastSuccess: metrics.resticRestoreTestLastSuccessTimestampSeconds,
+  }, run);
   add(metrics.resticRestoreTestFilesRestored, run.filesRestored);
   add(metrics.resticRestoreTestFilesFailed, run.filesFailed);
   return series;
@@ -146,28 +170,24 @@ export function restoreTestSeries(previous: readonly SeriesValue[], repository: 
 
 /** The postgres_verification group's series after one PostgreSQL backup verification. */
 export function postgresVerificationSeries(previous: readonly SeriesValue[], stanza: string, run: CheckRun): SeriesValue[] {
-  const now = unixSeconds(run.endedAtMs);
   const { add, series } = collector({ hostname: run.hostname, stanza });
-  add(metrics.postgresBackupVerificationStatus, run.success ? 1 : 0);
-  add(metrics.postgresBackupVerificationDurationSeconds, run.durationSeconds === undefined ? undefined : roundDuration(run.durationSeconds));
-  add(metrics.postgresBackupVerificationLastRunTimestampSeconds, now);
-  add(
-    metrics.postgresBackupVerificationLastSuccessTimestampSeconds,
-    run.success ? now : carried(previous, metrics.postgresBackupVerificationLastSuccessTimestampSeconds),
-  );
+  addCheck(add, previous, {
+    status: metrics.postgresBackupVerificationStatus,
+    duration: metrics.postgresBackupVerificationDurationSeconds,
+    lastRun: metrics.postgresBackupVerificationLastRunTimestampSeconds,
+    lastSuccess: metrics.postgresBackupVerificationLastSuccessTimestampSeconds,
+  }, run);
   return series;
 }
 
-/** The postgres_offsite group's series after one evaluation of the offsite copy. */
+/** The postgres_offsite group's series after one evaluation of the offsite copy (its check time is its last run). */
 export function postgresOffsiteSeries(previous: readonly SeriesValue[], stanza: string, repository: string, run: CheckRun): SeriesValue[] {
-  const now = unixSeconds(run.endedAtMs);
   const { add, series } = collector({ hostname: run.hostname, stanza, repository });
-  add(metrics.postgresPgbackrestOffsiteBackupStatus, run.success ? 1 : 0);
-  add(metrics.postgresPgbackrestOffsiteLastCheckTimestampSeconds, now);
-  add(
-    metrics.postgresPgbackrestOffsiteLastSuccessTimestampSeconds,
-    run.success ? now : carried(previous, metrics.postgresPgbackrestOffsiteLastSuccessTimestampSeconds),
-  );
+  addCheck(add, previous, {
+    status: metrics.postgresPgbackrestOffsiteBackupStatus,
+    lastRun: metrics.postgresPgbackrestOffsiteLastCheckTimestampSeconds,
+    lastSuccess: metrics.postgresPgbackrestOffsiteLastSuccessTimestampSeconds,
+  }, run);
   return series;
 }
 

@@ -1,5 +1,5 @@
 /** Checking a Pushgateway URL and keeping its credentials out of messages (loaded without the rest of the Pushgateway client). */
-import { UsageError } from '../cli/io.js';
+import { UsageError } from '../util/errors.js';
 
 /** Splits a Pushgateway URL into its base (no credentials) and an Authorization header; throws a UsageError when it is not http(s). */
 export function parsePushgatewayUrl(raw: string): { base: string; display: string; headers: Record<string, string> } {

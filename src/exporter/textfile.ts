@@ -3,7 +3,7 @@
  * per-file lock, with the previous file's series handed to the caller for carry-forward.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../cli/io.js';
+import { UsageError } from '../util/errors.js';
 import { type GroupId, type LabelName, metricsOfGroup } from '../schema/catalog.js';
 import { groupLayouts } from '../schema/groups.js';
 import { writeFileAtomic } from './atomic.js';

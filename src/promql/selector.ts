@@ -18,6 +18,11 @@ export function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
+/** Renders a number as PromQL (and promtool's series notation) writes it: no exponent for the values thresholds take, at most 6 decimals. */
+export function num(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(6)));
+}
+
 function renderMatcher(label: string, m: Matcher): string {
   if (typeof m === 'string') return `${label}=${quote(m)}`;
   if ('re' in m) return `${label}=~${quote(m.re)}`;

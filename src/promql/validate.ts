@@ -89,9 +89,3 @@ export function validateExpr(expr: string, options: ValidateOptions = {}): strin
   }
   return problems;
 }
-
-/** Throws an Error naming `context` (a rule or panel) when the expression has problems. */
-export function assertValidExpr(context: string, expr: string, options: ValidateOptions = {}): void {
-  const problems = validateExpr(expr, options);
-  if (problems.length > 0) throw new Error(`${context}: invalid PromQL: ${problems.join('; ')}`);
-}

@@ -6,10 +6,10 @@
  */
 import * as d from '../config/defaults.js';
 import type { ResolvedConfig, Severity } from '../config/model.js';
-import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, by, on, quote, sel } from '../promql/selector.js';
+import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, by, num, on, quote, sel } from '../promql/selector.js';
 import { externalMetrics, metrics } from '../schema/catalog.js';
 import { formatDuration } from '../util/duration.js';
-import { SLOW_MULTIPLIER_RECORD, STALE_THRESHOLD_RECORD, num } from './records.js';
+import { SLOW_MULTIPLIER_RECORD, STALE_THRESHOLD_RECORD } from './records.js';
 import { type TemplatePart, humanizeDuration } from './template.js';
 
 /** Every alert the generator writes. */

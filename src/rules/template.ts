@@ -3,6 +3,7 @@
  * evaluated here with known labels and values to write the generated promtool tests'
  * `exp_annotations`. One description, two renderings: they cannot drift apart.
  */
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from '../util/duration.js';
 
 /** How a number is shown: Prometheus' humanizeDuration, or printf with a fixed number of decimals. */
 export type ValueFormat = 'duration' | 'integer' | 'decimal1';
@@ -96,8 +97,8 @@ export function humanizeDuration(value: number): string {
     const total = Math.trunc(v);
     const seconds = total % 60;
     const minutes = Math.trunc(total / 60) % 60;
-    const hours = Math.trunc(total / 3600) % 24;
-    const days = Math.trunc(total / 86_400);
+    const hours = Math.trunc(total / SECONDS_PER_HOUR) % 24;
+    const days = Math.trunc(total / SECONDS_PER_DAY);
     if (days !== 0) return `${sign}${days}d ${hours}h ${minutes}m ${seconds}s`;
     if (hours !== 0) return `${sign}${hours}h ${minutes}m ${seconds}s`;
     if (minutes !== 0) return `${sign}${minutes}m ${seconds}s`;

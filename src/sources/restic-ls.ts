@@ -4,7 +4,7 @@
  * (a failure can be reproduced) and each new snapshot gives a different one (coverage over time).
  */
 import { createHash } from 'node:crypto';
-import { StringDecoder } from 'node:string_decoder';
+import { seededRandom } from '../util/random.js';
 
 /** A regular file of a snapshot, as restic lists it. */
 export interface SnapshotFile {
@@ -21,38 +21,6 @@ export interface SnapshotSample {
   readonly totalFiles: number;
   /** The sample, sorted by path. */
   readonly files: readonly SnapshotFile[];
-}
-
-/** Splits a byte stream into lines; returns the chunk sink and a flush for the last line. */
-export function lineSplitter(onLine: (line: string) => void): { push: (chunk: Buffer) => void; end: () => void } {
-  let rest = '';
-  // A multi-byte character may straddle two chunks.
-  const decoder = new StringDecoder('utf8');
-  return {
-    push: (chunk) => {
-      const text = rest + decoder.write(chunk);
-      const lines = text.split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) onLine(line);
-    },
-    end: () => {
-      rest += decoder.end();
-      if (rest !== '') onLine(rest);
-      rest = '';
-    },
-  };
-}
-
-/** A small seeded PRNG (mulberry32) returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A 32-bit seed derived from a text (the snapshot ID). */

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, createReadStream, lstatSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyResticFailure } from './restic-check.js';
-import { type SnapshotFile, includePattern, lineSplitter, parseRfc3339Nanos, sampleCollector } from './restic-ls.js';
+import { lineSplitter } from '../util/lines.js';
+import { type SnapshotFile, includePattern, parseRfc3339Nanos, sampleCollector } from './restic-ls.js';
 import { requireExecutable, runTool } from './run-tool.js';
 
 /** What the restore test found. */

@@ -2,7 +2,7 @@
  * Reader of `restic backup --json` output: finds the one `message_type: summary` line among the
  * status lines. restic 0.14's fields are read; newer versions' extra fields are optional.
  */
-import { StringDecoder } from 'node:string_decoder';
+import { lineSplitter } from '../util/lines.js';
 
 /** The figures of restic's backup summary that the metrics use (undefined when restic left one out). */
 export interface ResticSummary {
@@ -65,45 +65,22 @@ const MAX_LINE_BYTES = 64 * 1024;
 
 /** Scans a stream of output chunks for restic's summary line, keeping at most one line in memory. */
 export class ResticSummaryScanner {
-  private pending = '';
-  private skipping = false;
-  // Chunks may split a UTF-8 character; the decoder holds the partial bytes.
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly lines = lineSplitter((line) => {
+    const summary = parseResticSummaryLine(line);
+    if (summary !== undefined) this.summary = summary;
+  }, MAX_LINE_BYTES);
   /** The last summary line seen so far. */
   summary: ResticSummary | undefined;
 
   /** Feeds a chunk of output. */
   push(chunk: Buffer | string): void {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
-    let start = 0;
-    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-      this.line(this.pending + text.slice(start, nl));
-      this.pending = '';
-      start = nl + 1;
-    }
-    this.pending += text.slice(start);
-    if (this.pending.length > MAX_LINE_BYTES) {
-      this.pending = '';
-      this.skipping = true;
-    }
+    this.lines.push(chunk);
   }
 
   /** Ends the stream: a last line without a newline counts too. */
   end(): ResticSummary | undefined {
-    this.pending += this.decoder.end();
-    if (this.pending !== '') this.line(this.pending);
-    this.pending = '';
+    this.lines.end();
     return this.summary;
-  }
-
-  private line(line: string): void {
-    if (this.skipping) {
-      // The tail of an over-long line: drop it.
-      this.skipping = false;
-      return;
-    }
-    const summary = parseResticSummaryLine(line);
-    if (summary !== undefined) this.summary = summary;
   }
 }
 

@@ -1,13 +1,18 @@
 /** Parsing of durations as the CLI and config accept them: `145`, `12.5`, `2m30s`, `26h`, `1d12h`, `1w`. */
 
+/** Seconds in an hour. */
+export const SECONDS_PER_HOUR = 3600;
+/** Seconds in a day. */
+export const SECONDS_PER_DAY = 86_400;
+
 const UNIT_SECONDS: Readonly<Record<string, number>> = {
   ms: 0.001,
   s: 1,
   m: 60,
   min: 60,
-  h: 3600,
-  d: 86_400,
-  w: 604_800,
+  h: SECONDS_PER_HOUR,
+  d: SECONDS_PER_DAY,
+  w: 7 * SECONDS_PER_DAY,
 };
 
 /**
@@ -36,7 +41,7 @@ export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds <= 0) return '0s';
   let rest = Math.round(seconds);
   let out = '';
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [['d', SECONDS_PER_DAY], ['h', SECONDS_PER_HOUR], ['m', 60], ['s', 1]] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += `${n}${unit}`;

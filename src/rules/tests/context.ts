@@ -2,8 +2,10 @@
  * The example labels and thresholds generated tests use, taken from the config so that the tests
  * speak about its own hosts, jobs and repositories.
  */
+import { staleScale } from '../../config/defaults.js';
 import type { ResolvedConfig, ResolvedJob } from '../../config/model.js';
 import { metrics } from '../../schema/catalog.js';
+import { SECONDS_PER_DAY } from '../../util/duration.js';
 import type { SeriesSpec, Timeline } from './series.js';
 
 /** Labels and knobs for generated tests. */
@@ -23,13 +25,12 @@ export interface TestContext {
   readonly offsiteRepository: string;
 }
 
-const FALLBACK_JOB: ResolvedJob = {
+/** The job tests use when the config has none; its thresholds come from the config's alerting knobs. */
+const FALLBACK_JOB: Omit<ResolvedJob, 'staleThresholdSeconds' | 'slowMultiplier'> = {
   name: 'example-job',
   repository: 'example-repository',
   frequency: 'daily',
-  intervalSeconds: 86_400,
-  staleThresholdSeconds: 108_000,
-  slowMultiplier: 2,
+  intervalSeconds: SECONDS_PER_DAY,
   tags: [],
   source: 'restic.jobs',
 };
@@ -38,9 +39,9 @@ const FALLBACK_JOB: ResolvedJob = {
 export function testContext(config: ResolvedConfig): TestContext {
   const hostname = config.hostnames[0] ?? 'localhost';
   const byThreshold = [...config.jobs].sort((a, b) => a.staleThresholdSeconds - b.staleThresholdSeconds || (a.name < b.name ? -1 : 1));
-  const staleFactor = config.alerting.backupStaleHours / 24;
-  const job = byThreshold[0] ?? { ...FALLBACK_JOB, staleThresholdSeconds: Math.round(86_400 * staleFactor), slowMultiplier: config.alerting.slowBackupMultiplier };
-  const daily = config.jobs.find((j) => j.intervalSeconds === 86_400) ?? { ...job, frequency: 'daily', intervalSeconds: 86_400, staleThresholdSeconds: Math.round(86_400 * staleFactor) };
+  const dailyStaleSeconds = Math.round(SECONDS_PER_DAY * staleScale(config.alerting.backupStaleHours));
+  const job = byThreshold[0] ?? { ...FALLBACK_JOB, staleThresholdSeconds: dailyStaleSeconds, slowMultiplier: config.alerting.slowBackupMultiplier };
+  const daily = config.jobs.find((j) => j.intervalSeconds === SECONDS_PER_DAY) ?? { ...job, frequency: 'daily', intervalSeconds: SECONDS_PER_DAY, staleThresholdSeconds: dailyStaleSeconds };
   const offsite = config.postgres.pgbackrestRepos.find((r) => r.offsite)?.name ?? config.postgres.offsiteRepository ?? 'repo2';
   return {
     config,

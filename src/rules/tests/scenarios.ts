@@ -3,29 +3,25 @@
  * minute through promtool. Each reads like the sentence that names it.
  */
 import type { AlertDef, AlertName } from '../alerts.js';
-import { STALE_THRESHOLD_RECORD, num } from '../records.js';
+import { STALE_THRESHOLD_RECORD } from '../records.js';
 import { humanizeDuration } from '../template.js';
-import { sel } from '../../promql/selector.js';
+import { num, sel } from '../../promql/selector.js';
 import { externalMetrics, metrics } from '../../schema/catalog.js';
+import { staleScale } from '../../config/defaults.js';
 import type { ResolvedJob } from '../../config/model.js';
+import { BASELINE_ALPHA } from '../../exporter/families.js';
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from '../../util/duration.js';
+import { seededRandom } from '../../util/random.js';
 import { type TestContext, healthySeries, jobLabelsOf, scraped } from './context.js';
 import type { AlertRuleTest, UnitTest } from './model.js';
 import { STALE, type SeriesSpec, type Timeline, evalTime, firstEvalAfter, inputSeries, pieces, seriesName } from './series.js';
 import { LONG_STEP, SHORT_STEP, expectedAlert, firesAt } from './unit.js';
 
-const DAY = 86_400;
-
-/** A deterministic pseudo-random sequence in [0, 1) (mulberry32): generated files must not change between runs. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const DAY = SECONDS_PER_DAY;
+/** A nightly run's usual duration: 15 minutes. */
+const RUN_SECONDS = 900;
+/** How far past the stale threshold the day-by-day scenarios keep running, so the alert has fired by their end. */
+const PAST_THRESHOLD_SECONDS = 2 * SECONDS_PER_HOUR;
 
 /** One run of a scheduled job: when it ended, how long it took, whether it succeeded. */
 interface Run {
@@ -39,11 +35,12 @@ interface Run {
  * for `days` days from time 0, plus the run of the day before (so the job has history at 0).
  */
 function dailyRuns(days: number, seed: number): Run[] {
-  const next = random(seed);
+  // Seeded: generated files must not change between runs.
+  const next = seededRandom(seed);
   const runs: Run[] = [];
   for (let day = -1; day < days; day++) {
     const start = day * DAY + 2 * 3600 + Math.floor(next() * 30) * 60;
-    const duration = Math.round(900 * (0.8 + 0.4 * next()));
+    const duration = Math.round(RUN_SECONDS * (0.8 + 0.4 * next()));
     runs.push({ end: start + duration, duration, ok: true });
   }
   return runs;
@@ -69,7 +66,7 @@ function jobSeries(ctx: TestContext, job: ResolvedJob, runs: readonly Run[], gap
     // The baseline averages earlier successful runs (an EWMA, as the emitter keeps it), never the current one.
     runs.slice(0, index + 1).forEach((r, k) => {
       if (!r.ok) return;
-      if (k < index) baseline = okRuns === 0 ? r.duration : 0.7 * baseline + 0.3 * r.duration;
+      if (k < index) baseline = okRuns === 0 ? r.duration : BASELINE_ALPHA * r.duration + (1 - BASELINE_ALPHA) * baseline;
       if (k < index) okRuns++;
       lastOk = r;
     });
@@ -164,8 +161,8 @@ export function scenarioTests(ctx: TestContext, defs: readonly AlertDef[]): { sh
 
   if (stale !== undefined) {
     // Succeeded at 0, then fails every day from the next run on: the last success is carried forward.
-    const failing: Run[] = [{ end: 0, duration: 900, ok: true }];
-    for (let day = 1; day * DAY < th + 2 * 3600; day++) failing.push({ end: day * DAY, duration: 900, ok: false });
+    const failing: Run[] = [{ end: 0, duration: RUN_SECONDS, ok: true }];
+    for (let day = 1; day * DAY < th + PAST_THRESHOLD_SECONDS; day++) failing.push({ end: day * DAY, duration: RUN_SECONDS, ok: false });
     const keepsFailing = firesExactly(ctx, stale, L, firstEvalAfter(th, L), labels, (t) => t, staleAnswers);
     long.push(
       stepped(L, 'A job that keeps failing still goes stale after its threshold', [...jobSeries(ctx, job, failing), ...expectedJobSeries(ctx, job), ...healthyHost(ctx)], keepsFailing.minutes, {
@@ -175,13 +172,13 @@ export function scenarioTests(ctx: TestContext, defs: readonly AlertDef[]): { sh
 
     const stopped = firesExactly(ctx, stale, L, firstEvalAfter(th, L), labels, (t) => t, staleAnswers);
     long.push(
-      stepped(L, 'A job that stopped running goes stale', [...jobSeries(ctx, job, [{ end: 0, duration: 900, ok: true }]), ...expectedJobSeries(ctx, job), ...healthyHost(ctx)], stopped.minutes, {
+      stepped(L, 'A job that stopped running goes stale', [...jobSeries(ctx, job, [{ end: 0, duration: RUN_SECONDS, ok: true }]), ...expectedJobSeries(ctx, job), ...healthyHost(ctx)], stopped.minutes, {
         alert_rule_test: stopped.checks,
       }),
     );
 
     const neverRuns: Run[] = [];
-    for (let day = 0; day * DAY < th + 2 * 3600; day++) neverRuns.push({ end: day * DAY, duration: 900, ok: false });
+    for (let day = 0; day * DAY < th + PAST_THRESHOLD_SECONDS; day++) neverRuns.push({ end: day * DAY, duration: RUN_SECONDS, ok: false });
     const never = firesExactly(ctx, stale, L, firstEvalAfter(th, L), labels, (t) => t, staleAnswers);
     long.push(
       stepped(L, 'A job that never succeeded goes stale', [...jobSeries(ctx, job, neverRuns), ...expectedJobSeries(ctx, job), ...healthyHost(ctx)], never.minutes, {
@@ -191,7 +188,7 @@ export function scenarioTests(ctx: TestContext, defs: readonly AlertDef[]): { sh
 
     // No ubm health gauge: the recorded interval, scaled like a daily job, is the threshold.
     const hourlyOfConfig = ctx.config.jobs.find((j) => j.intervalSeconds === 3600) ?? job;
-    const hourly: ResolvedJob = { ...hourlyOfConfig, frequency: 'hourly', intervalSeconds: 3600, staleThresholdSeconds: Math.round(3600 * (a.backupStaleHours / 24)) };
+    const hourly: ResolvedJob = { ...hourlyOfConfig, frequency: 'hourly', intervalSeconds: 3600, staleThresholdSeconds: Math.round(3600 * staleScale(a.backupStaleHours)) };
     const scaled = firesExactly(ctx, stale, SHORT_STEP, firstEvalAfter(hourly.staleThresholdSeconds), jobLabelsOf(ctx, hourly), (t) => t, { staleThreshold: () => hourly.staleThresholdSeconds });
     tests.push({
       name: `An hourly job goes stale after ${humanizeDuration(hourly.staleThresholdSeconds)} without ubm health's thresholds`,
@@ -317,9 +314,9 @@ export function scenarioTests(ctx: TestContext, defs: readonly AlertDef[]): { sh
   tests.push(recordTest("The stale threshold is the one ubm health writes when it is present", [status, interval, gauge], th));
   tests.push(
     recordTest(
-      `Without ubm health, the stale threshold is the recorded interval times ${num(a.backupStaleHours / 24)}`,
+      `Without ubm health, the stale threshold is the recorded interval times ${num(staleScale(a.backupStaleHours))}`,
       [status, interval],
-      Math.round(3600 * (a.backupStaleHours / 24) * 1e6) / 1e6,
+      Math.round(3600 * staleScale(a.backupStaleHours) * 1e6) / 1e6,
     ),
   );
   tests.push(recordTest("Without an interval either, a job gets a daily job's stale threshold", [status], a.backupStaleHours * 3600));

@@ -2,6 +2,7 @@
  * Input series for generated promtool tests: a series is a function of the minute, compressed
  * into promtool's expanding notation (`1x59`, `0+60x1439`, `_x120`).
  */
+import { num } from '../../promql/selector.js';
 
 /** A staleness marker: what Prometheus writes when a scrape fails or a series disappears. */
 export const STALE = 'stale';
@@ -28,10 +29,6 @@ export function seriesName(metric: string, labels: Readonly<Record<string, strin
     .sort()
     .map((k) => `${k}=${JSON.stringify(labels[k] ?? '')}`);
   return parts.length === 0 ? metric : `${metric}{${parts.join(', ')}}`;
-}
-
-function numberText(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(6)));
 }
 
 /** Compresses samples into promtool's notation: runs of gaps, constants and constant steps. */
@@ -64,9 +61,9 @@ export function compress(samples: ReadonlyArray<number | undefined | typeof STAL
     // Negative steps have no notation we rely on; fall back to single values.
     if (step < 0) j = i + 1;
     const n = j - i - 1;
-    if (n === 0) out.push(numberText(v));
-    else if (step === 0) out.push(`${numberText(v)}x${n}`);
-    else out.push(`${numberText(v)}+${numberText(step)}x${n}`);
+    if (n === 0) out.push(num(v));
+    else if (step === 0) out.push(`${num(v)}x${n}`);
+    else out.push(`${num(v)}+${num(step)}x${n}`);
     i = j;
   }
   return out.join(' ');
