@@ -3,7 +3,7 @@
  * that promtool accepts without a lint warning.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { encodeSeries } from '../src/exporter/encode.js';
 import type { SeriesValue } from '../src/exporter/textfile.js';
 import { type LabelName, allMetrics, externalMetrics } from '../src/schema/catalog.js';
 import { groupLayouts } from '../src/schema/groups.js';
+import { tsFiles } from './support/source-files.js';
 import { REPO_ROOT, requireTool } from './support/tools.js';
 
 const CATALOG = join('src', 'schema', 'catalog.ts');
@@ -40,15 +41,6 @@ export function metricNameLiterals(fileName: string, source: string, names: read
   };
   visit(file);
   return findings;
-}
-
-/** Every .ts file under a directory. */
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return tsFiles(path);
-    return name.endsWith('.ts') ? [path] : [];
-  });
 }
 
 describe('the metric catalog', () => {
