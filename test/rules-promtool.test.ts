@@ -34,6 +34,7 @@ function base(path: string): string {
 
 const example = generateRuleFiles(loadConfig(undefined, REPO_ROOT).config, { configName: 'example', format: 'prometheus' });
 const overrides = generateRuleFiles(loadConfig('config.yaml', join(REPO_ROOT, 'fixtures', 'config', 'good', 'overrides')).config, { configName: 'overrides', format: 'prometheus' });
+const staleHours25 = generateRuleFiles(loadConfig('config.yaml', join(REPO_ROOT, 'fixtures', 'config', 'good', 'stale-hours-25')).config, { configName: 'stale-hours-25', format: 'prometheus' });
 
 /** The test file with only the tests whose name contains `filter` (promtool then evaluates only those). */
 function onlyTests(testFile: string, filter: string): string {
@@ -48,6 +49,7 @@ describe('promtool', () => {
   it.concurrent.each([
     ['the built-in example', example],
     ['a config with overrides, mapped severities and another runbook URL', overrides],
+    ['a config whose backupStaleHours (25) makes a scale that is not a short decimal', staleHours25],
   ])('accepts the rules of %s without a lint warning and passes all their generated tests', async (_name, files) => {
     const dir = generateInto(files);
     const checked = spawnSync(promtool, ['check', 'rules', base(RULE_FILES.rules)], { cwd: dir, encoding: 'utf8' });

@@ -316,7 +316,8 @@ export function scenarioTests(ctx: TestContext, defs: readonly AlertDef[]): { sh
     recordTest(
       `Without ubm health, the stale threshold is the recorded interval times ${num(staleScale(a.backupStaleHours))}`,
       [status, interval],
-      Math.round(3600 * staleScale(a.backupStaleHours) * 1e6) / 1e6,
+      // The rule multiplies by the scale as rendered (6 decimals), so the expectation must too.
+      3600 * Number(num(staleScale(a.backupStaleHours))),
     ),
   );
   tests.push(recordTest("Without an interval either, a job gets a daily job's stale threshold", [status], a.backupStaleHours * 3600));
