@@ -37,3 +37,16 @@ export { pushGroup, type PushGroupRequest } from './exporter/pushgateway.js';
 export { encodeSeries } from './exporter/encode.js';
 export { BASELINE_ALPHA, type BackupRun, type BackupSummaryFigures, type CheckRun, type RestoreTestRun, type HealthRun } from './exporter/families.js';
 export { parseResticSummaryLine, findResticSummary, ResticSummaryScanner, type ResticSummary } from './sources/restic.js';
+export { UsageError } from './util/errors.js';
+// Sources: what pgBackRest and restic report, read as the commands read it.
+export { parsePgbackrestInfo, type PgbackrestStanza } from './sources/pgbackrest.js';
+export { summarizeStanza, evaluateOffsite, type StanzaSummary, type OffsiteVerdict } from './sources/pgbackrest-summary.js';
+export { resticCheck, type ResticOutcome, type ReadData } from './sources/restic-check.js';
+export { resticRestoreTest, type RestoreTestOutcome, type RestoreTestOptions } from './sources/restic-restore-test.js';
+// Config and generators (these load zod and the Grafana SDK; hooks that only record need none of them).
+export { loadConfig, loadConfigText, configJsonSchema, type LoadedConfig } from './config/load.js';
+export { ConfigError } from './config/errors.js';
+export { generateRuleFiles, RULE_FILES } from './rules/files.js';
+export { ALERT_NAMES, type AlertName } from './rules/alerts.js';
+export { generateDashboards, lintDashboard } from './dashboards/index.js';
+export { validateExpr } from './promql/validate.js';
