@@ -3,7 +3,7 @@
  * servers (loopback port, private data directory, stopped by PID), and a webhook receiver served
  * by the test itself, which records every notification Alertmanager sends.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { type Server, startServer, tempDir, waitFor } from './servers.js';
@@ -70,7 +70,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   };
 }
 
-/** Alertmanager with a private storage directory and clustering off; `config` is alertmanager.yml. */
+/** Alertmanager with a private storage directory (removed by stop) and clustering off; `config` is alertmanager.yml. */
 export async function startAlertmanager(config: string): Promise<Server & { dir: string }> {
   const dir = tempDir('alertmanager');
   const configFile = join(dir, 'alertmanager.yml');
@@ -86,10 +86,18 @@ export async function startAlertmanager(config: string): Promise<Server & { dir:
     ],
     '/-/ready',
   );
-  return { ...server, dir };
+  return { ...server, dir, stop: stopAndRemove(server, dir) };
 }
 
-/** A Pushgateway with its persistence file in a private directory. */
+/** A server's stop that also removes its private directory. */
+function stopAndRemove(server: Server, dir: string): () => Promise<void> {
+  return async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+/** A Pushgateway with its persistence file in a private directory (removed by stop). */
 export async function startPushgateway(): Promise<Server & { dir: string }> {
   const dir = tempDir('pushgateway');
   const server = await startServer(
@@ -97,7 +105,7 @@ export async function startPushgateway(): Promise<Server & { dir: string }> {
     (port) => [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(dir, 'pushgateway.data')}`],
     '/-/ready',
   );
-  return { ...server, dir };
+  return { ...server, dir, stop: stopAndRemove(server, dir) };
 }
 
 /** Alerts Alertmanager currently holds (API v2), active and inhibited, with their state. */
