@@ -13,6 +13,7 @@ import { runOverheadSection } from './run-overhead.mjs';
 export const sections = [
   { id: 'emit', run: () => emitSection() },
   { id: 'run', run: () => runOverheadSection() },
+  { id: 'generate', run: async () => (await import('./generate.mjs')).generateSection() },
   {
     id: 'rule-eval',
     // Loaded on demand: it needs promtool and prometheus, and takes a few minutes.
