@@ -77,9 +77,35 @@ describe('good configs', () => {
       slowMinBaselineRuns: 5,
       healthStaleSeconds: 1800,
       nodeExporterJob: 'node-exporter',
-      neverReportedForSeconds: 2 * 86_400,
     });
+    // The older spelling of UnifiedBackupNeverReported's for: still counts.
+    expect(c.alerting.forSeconds.UnifiedBackupNeverReported).toBe(2 * 86_400);
     expect(c.hostnames).toEqual(['nas', 'web-1']);
+  });
+
+  it("replaces the for: of the alerts ubm.alerting.for names, in whole seconds, and keeps the others' defaults", () => {
+    const c = load('alert-for');
+    expect(c.alerting.forSeconds).toMatchObject({
+      UnifiedBackupFailed: 0,
+      UnifiedBackupStale: 0,
+      UnifiedBackupSlow: 900,
+      UnifiedBackupNeverReported: 0,
+      ResticVerificationStale: 6 * 3600,
+      ResticRestoreTestFailed: 6 * 3600 + 600,
+      PostgresOffsiteBackupFailed: 86_400,
+      BackupMonitoringUnhealthy: 90,
+      // Not named: the defaults.
+      ResticVerificationFailed: 300,
+      PostgresOffsiteBackupStale: 600,
+      PostgresBackupVerificationStale: 3600,
+    });
+  });
+
+  it.each([
+    ['the default backupStaleHours', 'ubm: { hostnames: [forge] }\n', 30 * 3600],
+    ['backupStaleHours 36', 'monitoring: { alerting: { thresholds: { backupStaleHours: 36 } } }\n', 36 * 3600],
+  ])("waits one daily stale threshold before UnifiedBackupNeverReported fires by default, with %s", (_case, yaml, seconds) => {
+    expect(loadConfigText(yaml, 'c.yaml').alerting.forSeconds.UnifiedBackupNeverReported).toBe(seconds);
   });
 
   it.each([

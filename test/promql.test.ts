@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allMetrics, metrics } from '../src/schema/catalog.js';
 import { JOB_LABELS, by, num, on, quote, range, sel } from '../src/promql/selector.js';
-import { PER_JOB_FORM, rawSeriesForm, slowMultiplierExpr, staleThresholdExpr } from '../src/promql/thresholds.js';
+import { PER_JOB_FORM, rawSeriesForm, slowThresholdExpr, staleThresholdExpr } from '../src/promql/thresholds.js';
 import { validateExpr } from '../src/promql/validate.js';
 
 describe('selectors built from the catalog', () => {
@@ -69,7 +69,7 @@ describe('per-job thresholds shared by the recording rules and the dashboards', 
   const filter = { hostname: { re: '$hostname' } };
   const builders = [
     ['the stale threshold', (form: typeof PER_JOB_FORM) => staleThresholdExpr(form, 25)],
-    ['the slow multiplier', (form: typeof PER_JOB_FORM) => slowMultiplierExpr(form, 2.5)],
+    ['the slow threshold', (form: typeof PER_JOB_FORM) => slowThresholdExpr(form, 2.5, 4)],
   ] as const;
 
   it.each(builders)('reads the same metrics in the same order for %s, aggregated per job or raw', (_case, build) => {
@@ -88,6 +88,13 @@ describe('per-job thresholds shared by the recording rules and the dashboards', 
     for (const expr of [staleThresholdExpr(PER_JOB_FORM, 25), staleThresholdExpr(rawSeriesForm(filter), 25)]) {
       expect(expr).toContain(' * 1.041667');
       expect(expr).toMatch(/ 90000$/);
+    }
+  });
+
+  it('writes the config numbers into both forms alike: the slow multiplier and the minimum of baseline runs', () => {
+    for (const expr of [slowThresholdExpr(PER_JOB_FORM, 2.5, 4), slowThresholdExpr(rawSeriesForm(filter), 2.5, 4)]) {
+      expect(expr).toMatch(/ 2\.5\)\s\* on \(hostname, backup_job, repository\) /);
+      expect(expr).toMatch(/restic_backup_duration_baseline_runs\S* >= 4$/);
     }
   });
 

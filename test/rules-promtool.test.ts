@@ -35,6 +35,7 @@ function base(path: string): string {
 const example = generateRuleFiles(loadConfig(undefined, REPO_ROOT).config, { configName: 'example', format: 'prometheus' });
 const overrides = generateRuleFiles(loadConfig('config.yaml', join(REPO_ROOT, 'fixtures', 'config', 'good', 'overrides')).config, { configName: 'overrides', format: 'prometheus' });
 const staleHours25 = generateRuleFiles(loadConfig('config.yaml', join(REPO_ROOT, 'fixtures', 'config', 'good', 'stale-hours-25')).config, { configName: 'stale-hours-25', format: 'prometheus' });
+const alertFor = generateRuleFiles(loadConfig('config.yaml', join(REPO_ROOT, 'fixtures', 'config', 'good', 'alert-for')).config, { configName: 'alert-for', format: 'prometheus' });
 
 /** The test file with only the tests whose name contains `filter` (promtool then evaluates only those). */
 function onlyTests(testFile: string, filter: string): string {
@@ -45,11 +46,12 @@ function onlyTests(testFile: string, filter: string): string {
 }
 
 describe('promtool', () => {
-  // Concurrent: each runs two promtools for seconds; the two configs share the machine's cores.
+  // Concurrent: each runs two promtools for seconds; the configs share the machine's cores.
   it.concurrent.each([
     ['the built-in example', example],
     ['a config with overrides, mapped severities and another runbook URL', overrides],
     ['a config whose backupStaleHours (25) makes a scale that is not a short decimal', staleHours25],
+    ['a config that replaces for: durations (0s, 90s, 15m, 6h, 6h10m, 1d) through ubm.alerting.for', alertFor],
   ])('accepts the rules of %s without a lint warning and passes all their generated tests', async (_name, files) => {
     const dir = generateInto(files);
     const checked = spawnSync(promtool, ['check', 'rules', base(RULE_FILES.rules)], { cwd: dir, encoding: 'utf8' });
@@ -83,14 +85,26 @@ describe('promtool', () => {
     ['UnifiedBackupSlow without its minimum duration', RULE_FILES.tests, 'UnifiedBackupSlow', (s: string) => s.replace('(restic_backup_duration_seconds) > 300', '(restic_backup_duration_seconds) > 0'), 'name: UnifiedBackupSlow stays quiet for runs shorter than its minimum duration'],
     ['the interval fallback scaled by 1.5 instead of 1.25', RULE_FILES.tests, 'ubm health', (s: string) => s.replace('* 1.25', '* 1.5'), "name: An hourly job goes stale after 1h 15m 0s without ubm health's thresholds"],
     ['BackupMonitoringUnhealthy blind to node_exporter being down', RULE_FILES.tests, 'BackupMonitoringUnhealthy', (s: string) => s.replace(/\n\s+or\n\s+label_replace\(max by \(hostname\) \(up\{.*\n/, '\n'), 'name: BackupMonitoringUnhealthy fires when node_exporter is not scraped'],
-    ['UnifiedBackupSlow without its multiplier', RULE_FILES.days, 'raise nothing', (s: string) => s.replace('(backup_job:ubm_slow_multiplier:resolved * on (hostname, backup_job, repository) max by', '(max by'), 'expr: "count_over_time(ALERTS[43230m])"'],
+    ['UnifiedBackupSlow without its multiplier', RULE_FILES.days, 'raise nothing', (s: string) => s.replace(/\(max by \(hostname, backup_job, repository\) \(backup_monitoring_job_slow_multiplier\)\n.*\n.*\n\s+\* on \(hostname, backup_job, repository\) /, ''), 'expr: "count_over_time(ALERTS[43230m])"'],
     ['UnifiedBackupNeverReported after 2 days instead of 30 h', RULE_FILES.days, 'never reported', (s: string) => s.replace('for: 1d6h', 'for: 2d'), 'name: A configured job that never reported alerts'],
+    ['UnifiedBackupStale blind to a job that never succeeded', RULE_FILES.days, 'never succeeded', (s: string) => s.replace(' or max by (hostname, backup_job, repository) (restic_backup_first_run_timestamp_seconds)', ''), 'name: A job that never succeeded goes stale'],
+    ['UnifiedBackupSlow without its minimum of baseline runs', RULE_FILES.tests, 'too few runs', (s: string) => s.replace('(restic_backup_duration_baseline_runs) >= 3', '(restic_backup_duration_baseline_runs) >= 0'), 'name: UnifiedBackupSlow stays quiet while the baseline has too few runs'],
   ])('fails a generated test when the rules have %s', async (_what, testFile, filter, mutate, failure) => {
     const mutated = mutate(example.get(RULE_FILES.rules) ?? '');
     expect(mutated).not.toBe(example.get(RULE_FILES.rules));
     const dir = generateInto(example, { [RULE_FILES.rules]: () => mutated, [testFile]: (t) => onlyTests(t, filter) });
     const r = await runProcess(promtool, ['test', 'rules', join(dir, base(testFile))]);
     expect(r.stdout + r.stderr).toContain(failure);
+    expect(r.code).toBe(1);
+  });
+
+  it.concurrent('fails the generated test of an alert whose for: the config replaced when the rule keeps its default for:', async () => {
+    const rules = alertFor.get(RULE_FILES.rules) ?? '';
+    const mutated = rules.replace(/(alert: UnifiedBackupFailed\n(?:.*\n)*?\s+for: )0s/, '$15m');
+    expect(mutated).not.toBe(rules);
+    const dir = generateInto(alertFor, { [RULE_FILES.rules]: () => mutated, [RULE_FILES.tests]: (t) => onlyTests(t, 'UnifiedBackupFailed') });
+    const r = await runProcess(promtool, ['test', 'rules', join(dir, base(RULE_FILES.tests))]);
+    expect(r.stdout + r.stderr).toContain('name: UnifiedBackupFailed is quiet just before its threshold');
     expect(r.code).toBe(1);
   });
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, loadConfigText } from '../src/config/load.js';
 import type { ResolvedConfig } from '../src/config/model.js';
 import { validateExpr } from '../src/promql/validate.js';
+import { allMetrics } from '../src/schema/catalog.js';
 import { ALERT_NAMES, type AlertDef, alertDefs } from '../src/rules/alerts.js';
 import { generateRuleFiles, RULE_FILES } from '../src/rules/files.js';
 import { type AlertingRule, RuleGenerationError, buildGroups, ruleGroups } from '../src/rules/groups.js';
@@ -66,6 +67,13 @@ describe('alert rules', () => {
     expect(severity).toMatchObject({ UnifiedBackupFailed: 'page', UnifiedBackupStale: 'warning', UnifiedBackupSlow: 'warning', BackupMonitoringUnhealthy: 'warning' });
   });
 
+  it("write the for: ubm.alerting.for gives (0s as 0s), and every other alert's default", () => {
+    const c = loadConfigText('ubm: { alerting: { for: { UnifiedBackupFailed: 0s, UnifiedBackupSlow: 90, ResticVerificationStale: 1d12h } } }\n', 'c.yaml');
+    const forOf = Object.fromEntries(alerts(c).map((a) => [a.alert, a.for]));
+    expect(forOf).toMatchObject({ UnifiedBackupFailed: '0s', UnifiedBackupSlow: '1m30s', ResticVerificationStale: '1d12h', UnifiedBackupStale: '10m', UnifiedBackupNeverReported: '1d6h' });
+    expect(alertDefs(c).find((a) => a.name === 'UnifiedBackupFailed')?.forSeconds).toBe(0);
+  });
+
   it('are left out when alerting is off, recording rules stay', () => {
     const c = loadConfigText('monitoring: { alerting: { enable: false } }\n', 'c.yaml');
     expect(alerts(c)).toEqual([]);
@@ -92,6 +100,22 @@ describe('expressions', () => {
   ] as const)('fail generation, naming the rule, on %s', (_what, def, message) => {
     expect(() => buildGroups(example, recordDefs(example), [def as AlertDef])).toThrow(RuleGenerationError);
     expect(() => buildGroups(example, recordDefs(example), [def as AlertDef])).toThrow(message);
+  });
+
+  it('select 9 series of a backup job in its alerts and 7 in the recording rules, one sample each', () => {
+    const names = new Set([...allMetrics.map((m) => m.name), ...RECORDED_METRICS.map((m) => m.name)]);
+    const jobGroup = ruleGroups(example).find((g) => g.name === 'ubm-backup-jobs');
+    const selectors = Object.fromEntries(
+      (jobGroup?.rules ?? []).map((r) => ['alert' in r ? r.alert : r.record, [...r.expr.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)].filter((m) => names.has(m[0])).length]),
+    );
+    expect(selectors).toEqual({
+      'backup_job:ubm_stale_threshold_seconds:resolved': 3,
+      'backup_job:ubm_slow_threshold_seconds:resolved': 4,
+      UnifiedBackupFailed: 1,
+      UnifiedBackupStale: 3,
+      UnifiedBackupSlow: 3,
+      UnifiedBackupNeverReported: 2,
+    });
   });
 
   it('read no range of raw samples: no alert or recording rule has a range selector', () => {

@@ -2,6 +2,8 @@
  * Every knob's default, in one place, with the reason for it (node-mixin style).
  * The config schema, the resolver, the rules and docs/config.md read these; nothing else hard-codes them.
  */
+import type { AlertName } from './alert-names.js';
+import { SECONDS_PER_DAY } from '../util/duration.js';
 
 /**
  * `monitoring.alerting.thresholds.backupStaleHours`: hours without a successful run after which a
@@ -57,9 +59,10 @@ export const HEALTH_STALE_SECONDS = 900;
 export const NODE_EXPORTER_JOB = 'node';
 
 /**
- * `ubm.alerting.neverReportedFor`: how long a configured job may go without any metric before
- * UnifiedBackupNeverReported fires. One daily stale threshold (30 h): a new daily job has run by then.
- * Raise it when you often add weekly or monthly jobs (they first report after their first run).
+ * `ubm.alerting.for.UnifiedBackupNeverReported` (formerly `ubm.alerting.neverReportedFor`): how long a
+ * configured job may go without any metric before UnifiedBackupNeverReported fires. One daily stale
+ * threshold (30 h): a new daily job has run by then. Raise it when you often add weekly or monthly
+ * jobs (they first report after their first run).
  */
 export const NEVER_REPORTED_FOR_SECONDS = BACKUP_STALE_HOURS * 3600;
 
@@ -114,12 +117,34 @@ export const GRACE_SECONDS = 0;
 export const OFFSITE_MAX_AGE_SECONDS = BACKUP_STALE_HOURS * 3600;
 
 /** `for:` of alerts on a status gauge (Failed): rides out a systemd retry that succeeds within minutes. */
-export const FAILED_FOR = '5m';
+export const FAILED_FOR_SECONDS = 5 * 60;
 /** `for:` of UnifiedBackupStale and the offsite Stale: a run finishing right at the threshold lands at the next scrapes. */
-export const STALE_FOR = '10m';
+export const STALE_FOR_SECONDS = 10 * 60;
 /** `for:` of the verification and restore-test Stale alerts: the weekly check runs right as a 168 h threshold expires. */
-export const VERIFICATION_STALE_FOR = '1h';
+export const VERIFICATION_STALE_FOR_SECONDS = 3600;
 /** `for:` of UnifiedBackupSlow: the duration gauge changes once per run; a short wait avoids alerting on a half-scraped update. */
-export const SLOW_FOR = '5m';
+export const SLOW_FOR_SECONDS = 5 * 60;
 /** `for:` of BackupMonitoringUnhealthy: one failed scrape or self-check is not yet a broken monitoring path. */
-export const UNHEALTHY_FOR = '5m';
+export const UNHEALTHY_FOR_SECONDS = 5 * 60;
+
+/**
+ * Every alert's default `for:` in seconds; `ubm.alerting.for.<Alert>` replaces it. UnifiedBackupNeverReported
+ * waits one daily stale threshold (NEVER_REPORTED_FOR_SECONDS at the default backupStaleHours).
+ */
+export function defaultForSeconds(backupStaleHours: number): Record<AlertName, number> {
+  return {
+    UnifiedBackupFailed: FAILED_FOR_SECONDS,
+    UnifiedBackupStale: STALE_FOR_SECONDS,
+    UnifiedBackupSlow: SLOW_FOR_SECONDS,
+    UnifiedBackupNeverReported: Math.round(SECONDS_PER_DAY * staleScale(backupStaleHours)),
+    ResticVerificationFailed: FAILED_FOR_SECONDS,
+    ResticVerificationStale: VERIFICATION_STALE_FOR_SECONDS,
+    ResticRestoreTestFailed: FAILED_FOR_SECONDS,
+    ResticRestoreTestStale: VERIFICATION_STALE_FOR_SECONDS,
+    PostgresBackupVerificationFailed: FAILED_FOR_SECONDS,
+    PostgresBackupVerificationStale: VERIFICATION_STALE_FOR_SECONDS,
+    PostgresOffsiteBackupFailed: FAILED_FOR_SECONDS,
+    PostgresOffsiteBackupStale: STALE_FOR_SECONDS,
+    BackupMonitoringUnhealthy: UNHEALTHY_FOR_SECONDS,
+  };
+}

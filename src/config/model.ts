@@ -3,6 +3,8 @@
  * Secrets and repository URLs never reach this model (only names), so nothing downstream can leak them.
  */
 
+import type { AlertName } from './alert-names.js';
+
 /** Where a job came from in the design's option tree. */
 export type JobSource = 'allJobs' | 'restic.jobs' | 'service' | 'pgbackrest-offsite';
 
@@ -90,8 +92,11 @@ export interface ResolvedAlerting {
   readonly severityMap: Readonly<Record<Severity, string>>;
   /** Base URL of the runbooks; an alert's runbook_url is this plus `#alertname-lowercase`. */
   readonly runbookBaseUrl: string;
-  /** How long a configured job may go without metrics before UnifiedBackupNeverReported fires (default 30 h). */
-  readonly neverReportedForSeconds?: number;
+  /**
+   * Each alert's `for:` in seconds: `ubm.alerting.for.<Alert>`, else its default (UnifiedBackupNeverReported:
+   * `ubm.alerting.neverReportedFor`, else one daily stale threshold).
+   */
+  readonly forSeconds: Readonly<Record<AlertName, number>>;
 }
 
 /** The whole resolved config. */

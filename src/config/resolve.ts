@@ -2,6 +2,7 @@
  * Validated config -> ResolvedConfig: cross-field rules (repositories exist, override targets
  * exist), then defaults and thresholds. Pure: no IO, no clock.
  */
+import { ALERT_NAMES, type AlertName } from './alert-names.js';
 import * as d from './defaults.js';
 import type { ConfigProblem } from './errors.js';
 import { frequencyInterval } from './frequency.js';
@@ -57,6 +58,10 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
   for (const name of Object.keys(asRecord(ubm?.jobs) ?? {})) {
     if (!jobNames.includes(name)) problems.push({ path: ['ubm', 'jobs', name], message: unknownName('job', name, jobNames, 'jobs') });
   }
+  const alerting = asRecord(ubm?.alerting);
+  if (alerting?.neverReportedFor !== undefined && asRecord(alerting.for)?.UnifiedBackupNeverReported !== undefined) {
+    problems.push({ path: ['ubm', 'alerting', 'neverReportedFor'], message: 'also set as ubm.alerting.for.UnifiedBackupNeverReported; keep only that one' });
+  }
   const tags = [...new Set(declared.flatMap((j) => j.tags))];
   for (const tag of Object.keys(asRecord(ubm?.classes) ?? {})) {
     if (!tags.includes(tag)) {
@@ -107,6 +112,21 @@ function resolveJob(job: DeclaredJob, input: ConfigInput, staleFactor: number, s
     tags: job.tags,
     source: job.source,
   };
+}
+
+/** Every alert's `for:` in whole seconds: its `ubm.alerting.for` entry, else its default. */
+function resolveFor(input: ConfigInput, backupStaleHours: number): Record<AlertName, number> {
+  const alerting = input.ubm?.alerting;
+  const out = d.defaultForSeconds(backupStaleHours);
+  // The older spelling of UnifiedBackupNeverReported's for: (crossCheck rejects setting both).
+  if (alerting?.neverReportedFor !== undefined) out.UnifiedBackupNeverReported = durationSeconds(alerting.neverReportedFor);
+  for (const name of ALERT_NAMES) {
+    const v = alerting?.for?.[name];
+    if (v !== undefined) out[name] = durationSeconds(v);
+  }
+  // Rule files write whole seconds (`for: 90s`).
+  for (const name of ALERT_NAMES) out[name] = Math.round(out[name]);
+  return out;
 }
 
 function pgRepoNumber(name: string): number {
@@ -202,7 +222,7 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
       nodeExporterJob: ubm?.alerting?.nodeExporterJob ?? d.NODE_EXPORTER_JOB,
       severityMap,
       runbookBaseUrl: ubm?.runbookBaseUrl ?? d.RUNBOOK_BASE_URL,
-      neverReportedForSeconds: seconds(ubm?.alerting?.neverReportedFor, Math.round(SECONDS_PER_DAY * staleFactor)),
+      forSeconds: resolveFor(input, backupStaleHours),
     },
   };
 }

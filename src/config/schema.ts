@@ -5,7 +5,8 @@
  * `ubm schema` prints this very schema as JSON Schema.
  */
 import { z } from 'zod';
-import { parseDurationSeconds } from '../util/duration.js';
+import { formatDuration, parseDurationSeconds } from '../util/duration.js';
+import { ALERT_NAMES, type AlertName } from './alert-names.js';
 import * as d from './defaults.js';
 import { frequencyInterval } from './frequency.js';
 
@@ -111,6 +112,19 @@ const overrides = z.strictObject({
   grace: duration.optional().describe('Added to the derived threshold: any further slack (default 0).'),
 });
 
+/** `ubm.alerting.for`: one optional duration per alert name; any other key is an unknown key with a "did you mean". */
+const alertFor = z
+  .strictObject(
+    Object.fromEntries(
+      ALERT_NAMES.map((name) => {
+        const def = d.defaultForSeconds(d.BACKUP_STALE_HOURS)[name];
+        const note = name === 'UnifiedBackupNeverReported' ? `one daily stale threshold, ${formatDuration(d.NEVER_REPORTED_FOR_SECONDS)} at backupStaleHours ${d.BACKUP_STALE_HOURS}` : formatDuration(def);
+        return [name, duration.optional().describe(`for: of ${name} (default ${note}).`)];
+      }),
+    ) as Record<AlertName, z.ZodOptional<typeof duration>>,
+  )
+  .describe("Replaces alerts' for: durations, e.g. {UnifiedBackupFailed: 0s}; keys are alert names, values durations (whole seconds).");
+
 const ubm = z.strictObject({
   hostnames: z.array(nonEmpty).min(1).optional().describe("The fleet's hostnames; only example data uses them (default [localhost])."),
   runbookBaseUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional().describe('Where docs/runbooks.md is published; runbook_url = this + #alertname.'),
@@ -130,7 +144,8 @@ const ubm = z.strictObject({
       slowMinBaselineRuns: z.number().int().positive().optional().describe(`Successful runs the baseline needs before slow alerts start (default ${d.SLOW_MIN_BASELINE_RUNS}).`),
       healthStaleAfter: duration.optional().describe(`Age of the last self-check at which it counts as stopped (default ${d.HEALTH_STALE_SECONDS}s).`),
       nodeExporterJob: nonEmpty.optional().describe(`Prometheus scrape job of node_exporter (default ${d.NODE_EXPORTER_JOB}).`),
-      neverReportedFor: duration.optional().describe(`How long a configured job may stay silent before it alerts (default ${d.NEVER_REPORTED_FOR_SECONDS}s).`),
+      for: alertFor.optional(),
+      neverReportedFor: duration.optional().describe('Kept for compatibility: the same as for.UnifiedBackupNeverReported (set only one of them).'),
     })
     .optional(),
   jobs: z.record(z.string(), overrides).optional().describe('Threshold overrides per job name; beat class and global settings.'),

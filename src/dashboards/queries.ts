@@ -5,7 +5,7 @@
 import type { ResolvedConfig } from '../config/model.js';
 import { type MetricDef, externalMetrics, metrics } from '../schema/catalog.js';
 import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, type Matchers, by, on, sel } from '../promql/selector.js';
-import { rawSeriesForm, slowMultiplierExpr, staleThresholdExpr } from '../promql/thresholds.js';
+import { rawSeriesForm, slowThresholdExpr, staleThresholdExpr } from '../promql/thresholds.js';
 import { SECONDS_PER_HOUR } from '../util/duration.js';
 import { ALERT_NAMES } from '../rules/alerts.js';
 import { HOST_FILTER, JOB_FILTER, REPOSITORY_FILTER, varRef } from './variables.js';
@@ -62,14 +62,10 @@ export function jobQueries(knobs: JobKnobs, filter: Matchers = JOB_FILTER) {
   const duration = sel(metrics.resticBackupDurationSeconds, filter);
   const baseline = `${sel(metrics.resticBackupDurationBaselineSeconds, filter)} > 0`;
   const durationRatio = `${duration} / ${onJob} (${baseline})`;
-  const slowMultiplier = slowMultiplierExpr(rawSeriesForm(filter), knobs.slowMultiplier);
-  // The UnifiedBackupSlow alert's conditions: above the multiplier, a long enough run, enough baseline runs, a successful run.
-  const slow = [
-    `((${durationRatio}) > ${onJob} (${slowMultiplier}))`,
-    `and ${onJob} (${duration} > ${knobs.slowMinDurationSeconds})`,
-    `and ${onJob} (${sel(metrics.resticBackupDurationBaselineRuns, filter)} >= ${knobs.slowMinBaselineRuns})`,
-    `and ${onJob} (${status} == 1)`,
-  ].join(' ');
+  // The slow threshold (multiplier x baseline, for baselines of enough runs), computed as its recording rule computes it.
+  const slowThreshold = slowThresholdExpr(rawSeriesForm(filter), knobs.slowMultiplier, knobs.slowMinBaselineRuns);
+  // The UnifiedBackupSlow alert's conditions: a run longer than the minimum and the slow threshold, and successful.
+  const slow = `${duration} > ${knobs.slowMinDurationSeconds} > ${onJob} (${slowThreshold}) and ${onJob} (${status} == 1)`;
   return {
     status,
     lastSuccessAge,
@@ -78,7 +74,7 @@ export function jobQueries(knobs: JobKnobs, filter: Matchers = JOB_FILTER) {
     duration,
     baseline,
     durationRatio,
-    slowMultiplier,
+    slowThreshold,
     failingCount: countOrZero(`${status} == 0`),
     staleCount: countOrZero(`(${ageRatio}) > 1`),
     slowCount: countOrZero(slow),

@@ -1,12 +1,12 @@
 /**
- * Each backup job's stale threshold and slow multiplier as PromQL, with their fallbacks written
+ * Each backup job's stale threshold and slow threshold as PromQL, with their fallbacks written
  * once: the recording rules aggregate them per job, and the dashboards compute them from the raw
  * series (so that they need no rules loaded). Both read the same metrics in the same order.
  */
 import { staleScale } from '../config/defaults.js';
 import { metrics } from '../schema/catalog.js';
 import { SECONDS_PER_HOUR } from '../util/duration.js';
-import { JOB_LABELS, type Matchers, type SelectableMetric, by, num, sel } from './selector.js';
+import { JOB_LABELS, type Matchers, type SelectableMetric, by, num, on, sel } from './selector.js';
 
 /** How a threshold expression reads a job's series. */
 export interface JobSeriesForm {
@@ -57,5 +57,19 @@ export function slowMultiplierExpr(form: JobSeriesForm, slowBackupMultiplier: nu
     form.value(metrics.backupMonitoringJobSlowMultiplier),
     'or',
     form.constant(metrics.resticBackupDurationBaselineSeconds, slowBackupMultiplier),
+  ].join(form.separator);
+}
+
+/**
+ * A job's slow threshold in seconds: its slow multiplier times its duration baseline, only for jobs
+ * whose baseline averages at least `minBaselineRuns` runs (fewer say little about a job's normal time).
+ * A run longer than this (and than slowMinDuration) is slow.
+ */
+export function slowThresholdExpr(form: JobSeriesForm, slowBackupMultiplier: number, minBaselineRuns: number): string {
+  const onJob = on(JOB_LABELS);
+  return [
+    `(${slowMultiplierExpr(form, slowBackupMultiplier)})`,
+    `* ${onJob} ${form.value(metrics.resticBackupDurationBaselineSeconds)}`,
+    `and ${onJob} ${form.value(metrics.resticBackupDurationBaselineRuns)} >= ${num(minBaselineRuns)}`,
   ].join(form.separator);
 }

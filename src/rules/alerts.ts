@@ -4,33 +4,15 @@
  * (hostname, backup_job, repository, stanza), so alerts route per host and job and never carry
  * scrape labels that change with the setup.
  */
-import * as d from '../config/defaults.js';
+import type { AlertName } from '../config/alert-names.js';
 import type { ResolvedConfig, Severity } from '../config/model.js';
 import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, by, num, on, quote, sel } from '../promql/selector.js';
 import { externalMetrics, metrics } from '../schema/catalog.js';
 import { formatDuration } from '../util/duration.js';
-import { SLOW_MULTIPLIER_RECORD, STALE_THRESHOLD_RECORD } from './records.js';
+import { SLOW_THRESHOLD_RECORD, STALE_THRESHOLD_RECORD } from './records.js';
 import { type TemplatePart, humanizeDuration } from './template.js';
 
-/** Every alert the generator writes. */
-export const ALERT_NAMES = [
-  'UnifiedBackupFailed',
-  'UnifiedBackupStale',
-  'UnifiedBackupSlow',
-  'UnifiedBackupNeverReported',
-  'ResticVerificationFailed',
-  'ResticVerificationStale',
-  'ResticRestoreTestFailed',
-  'ResticRestoreTestStale',
-  'PostgresBackupVerificationFailed',
-  'PostgresBackupVerificationStale',
-  'PostgresOffsiteBackupFailed',
-  'PostgresOffsiteBackupStale',
-  'BackupMonitoringUnhealthy',
-] as const;
-
-/** An alert's name. */
-export type AlertName = (typeof ALERT_NAMES)[number];
+export { ALERT_NAMES, type AlertName } from '../config/alert-names.js';
 
 /** Rule groups, in file order. The recording rules lead the backup-job group so its alerts read fresh thresholds. */
 export const GROUP_NAMES = ['ubm-backup-jobs', 'ubm-verification', 'ubm-postgres', 'ubm-monitoring'] as const;
@@ -39,7 +21,7 @@ export const GROUP_NAMES = ['ubm-backup-jobs', 'ubm-verification', 'ubm-postgres
 export type GroupName = (typeof GROUP_NAMES)[number];
 
 /** Ids of the queries descriptions run, so that tests can give their answers. */
-export type QueryId = 'exitCode' | 'lastSuccessAge' | 'staleThreshold' | 'slowMultiplier' | 'baseline';
+export type QueryId = 'exitCode' | 'lastSuccessAge' | 'staleThreshold' | 'slowThreshold' | 'slowMultiplier' | 'baseline';
 
 /** A query part with an id. */
 export interface AlertQuery {
@@ -61,7 +43,9 @@ export interface AlertDef {
   readonly group: GroupName;
   /** The design's severity; `ubm.severities` maps it to the label written. */
   readonly severity: Severity;
-  /** Prometheus duration of the `for:` clause. */
+  /** The `for:` clause in seconds: the config's `ubm.alerting.for` entry, else the alert's default. */
+  readonly forSeconds: number;
+  /** The `for:` clause as the rule file writes it (`forSeconds` as a Prometheus duration, `0s` for none). */
   readonly for: string;
   readonly expr: string;
   /** The labels the alert carries besides severity: what identifies the failing thing. */
@@ -119,20 +103,25 @@ function reason(expr: string, text: string): string {
   return `label_replace(${expr}, "reason", ${quote(text)}, "", "")`;
 }
 
-/** The alert definitions for a config. */
+/** The alert definitions for a config, each with its `for:` from the config. */
 export function alertDefs(config: ResolvedConfig): AlertDef[] {
+  const forSeconds = config.alerting.forSeconds;
+  return definitions(config).map((def) => ({ ...def, forSeconds: forSeconds[def.name], for: formatDuration(forSeconds[def.name]) }));
+}
+
+function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' | 'for'>> {
   const a = config.alerting;
   const pg = config.postgres;
   const v = config.verification;
   const stale = STALE_THRESHOLD_RECORD.name;
+  const slowThreshold = SLOW_THRESHOLD_RECORD.name;
   const H = ['hostname'];
-  const neverFor = a.neverReportedForSeconds ?? d.NEVER_REPORTED_FOR_SECONDS;
+  const neverFor = a.forSeconds.UnifiedBackupNeverReported;
   return [
     {
       name: 'UnifiedBackupFailed',
       group: 'ubm-backup-jobs',
       severity: 'critical',
-      for: d.FAILED_FOR,
       expr: failedExpr(metrics.resticBackupStatus, J),
       labels: J,
       summary: 'The last run of a backup job failed.',
@@ -148,13 +137,11 @@ export function alertDefs(config: ResolvedConfig): AlertDef[] {
       name: 'UnifiedBackupStale',
       group: 'ubm-backup-jobs',
       severity: 'high',
-      for: d.STALE_FOR,
-      // A success older than the threshold; or, for a job that never succeeded, a first run older than it.
+      // The last success, or for a job that never succeeded its first run, older than the threshold.
+      // `or` after aggregating: the first run counts only for a job without any success series.
       expr: [
-        `(time() - max ${by(J)} (${sel(metrics.resticBackupLastSuccessTimestamp)}) > ${on(J)} ${stale})`,
-        'or',
-        `(time() - max ${by(J)} (${sel(metrics.resticBackupFirstRunTimestampSeconds)}) > ${on(J)} ${stale}`,
-        `  unless ${on(J)} ${sel(metrics.resticBackupLastSuccessTimestamp)})`,
+        `time() - (max ${by(J)} (${sel(metrics.resticBackupLastSuccessTimestamp)}) or max ${by(J)} (${sel(metrics.resticBackupFirstRunTimestampSeconds)}))`,
+        `  > ${on(J)} ${stale}`,
       ].join('\n'),
       labels: J,
       summary: 'A backup job has not succeeded within its threshold.',
@@ -168,42 +155,41 @@ export function alertDefs(config: ResolvedConfig): AlertDef[] {
       name: 'UnifiedBackupSlow',
       group: 'ubm-backup-jobs',
       severity: 'medium',
-      for: d.SLOW_FOR,
       // Reads one sample per job and series: the baseline is an average the emitter keeps, not days of history.
+      // Chained comparisons filter and keep the left-hand value: $value is the run's duration.
       expr: [
-        `max ${by(J)} (${sel(metrics.resticBackupDurationSeconds)})`,
-        `  > ${on(J)} (${SLOW_MULTIPLIER_RECORD.name} * ${on(J)} max ${by(J)} (${sel(metrics.resticBackupDurationBaselineSeconds)}))`,
-        `and ${on(J)} max ${by(J)} (${sel(metrics.resticBackupDurationBaselineRuns)}) >= ${num(a.slowMinBaselineRuns)}`,
-        `and ${on(J)} max ${by(J)} (${sel(metrics.resticBackupDurationSeconds)}) > ${num(a.slowMinDurationSeconds)}`,
+        `max ${by(J)} (${sel(metrics.resticBackupDurationSeconds)}) > ${num(a.slowMinDurationSeconds)}`,
+        `  > ${on(J)} ${slowThreshold}`,
         `and ${on(J)} min ${by(J)} (${sel(metrics.resticBackupStatus)}) == 1`,
       ].join('\n'),
       labels: J,
       summary: 'A backup run took much longer than its baseline.',
       description: [
-        'The last run of ', ...jobIs, ' took ', { value: 'duration' }, ', more than ',
-        { id: 'slowMultiplier', query: `max(${jobQuery(SLOW_MULTIPLIER_RECORD.name)})`, args: J, format: 'decimal1' },
-        ' times its baseline of ',
+        'The last run of ', ...jobIs, ' took ', { value: 'duration' }, ', more than its slow threshold of ',
+        { id: 'slowThreshold', query: `max(${jobQuery(slowThreshold)})`, args: J, format: 'duration', otherwise: 'unknown' },
+        // The multiplier as the threshold holds it: from ubm health, else slowBackupMultiplier.
+        ' (',
+        { id: 'slowMultiplier', query: `max(${jobQuery(slowThreshold)}) / max(${jobQuery(metrics.resticBackupDurationBaselineSeconds.name)} > 0)`, args: [...J, ...J], format: 'decimal1', suffix: ' times', otherwise: 'a multiple of' },
+        ' its baseline of ',
         { id: 'baseline', query: `max(${jobQuery(metrics.resticBackupDurationBaselineSeconds.name)})`, args: J, format: 'duration' },
-        '.',
+        ').',
       ],
     },
     {
       name: 'UnifiedBackupNeverReported',
       group: 'ubm-backup-jobs',
       severity: 'high',
-      for: formatDuration(neverFor),
       expr: `max ${by(J)} (${sel(metrics.backupMonitoringExpectedJob)})\n  unless ${on(J)} ${sel(metrics.resticBackupStatus)}`,
       labels: J,
       summary: 'A configured backup job has never reported.',
       description: [
-        'The ', ...jobIs, ` is configured but has written no backup metrics for ${humanizeDuration(neverFor)}: its unit may not run, may not call ubm, or may report another job or repository name.`,
+        'The ', ...jobIs, ` is configured but has written no backup metrics${neverFor > 0 ? ` for ${humanizeDuration(neverFor)}` : ''}: its unit may not run, may not call ubm, or may report another job or repository name.`,
       ],
     },
     {
       name: 'ResticVerificationFailed',
       group: 'ubm-verification',
       severity: 'high',
-      for: d.FAILED_FOR,
       expr: failedExpr(metrics.resticVerificationStatus, REPOSITORY_LABELS),
       labels: REPOSITORY_LABELS,
       summary: 'The last restic check of a repository failed.',
@@ -216,7 +202,6 @@ export function alertDefs(config: ResolvedConfig): AlertDef[] {
       name: 'ResticVerificationStale',
       group: 'ubm-verification',
       severity: 'medium',
-      for: d.VERIFICATION_STALE_FOR,
       expr: staleExpr(metrics.resticVerificationLastSuccessTimestampSeconds, REPOSITORY_LABELS, v.staleThresholdSeconds),
       labels: REPOSITORY_LABELS,
       summary: 'No restic check of a repository has passed within its threshold.',
@@ -229,7 +214,6 @@ export function alertDefs(config: ResolvedConfig): AlertDef[] {
       name: 'ResticRestoreTestFailed',
       group: 'ubm-verification',
       severity: 'high',
-      for: d.FAILED_FOR,
       expr: failedExpr(metrics.resticRestoreTestStatus, REPOSITORY_LABELS),
       labels: REPOSITORY_LABELS,
       summary: 'The last sample-restore test of a repository failed.',
@@ -242,7 +226,6 @@ export function alertDefs(config: ResolvedConfig): AlertDef[] {
       name: 'ResticRestoreTestStale',
       group: 'ubm-verification',
       severity: 'medium',
-      for: d.VERIFICATION_STALE_FOR,
       expr: staleExpr(metrics.resticRestoreTestLastSuccessTimestampSeconds, REPOSITORY_LABELS, v.restoreTesting.staleThresholdSeconds),
       labels: REPOSITORY_LABELS,
       summary: 'No sample-restore test of a repository has passed within its threshold.',
@@ -255,7 +238,6 @@ export function alertDefs(config: ResolvedConfig): AlertDef[] {
       name: 'PostgresBackupVerificationFailed',
       group: 'ubm-postgres',
       severity: 'high',
-      for: d.FAILED_FOR,
       expr: failedExpr(metrics.postgresBackupVerificationStatus, STANZA_LABELS),
       labels: STANZA_LABELS,
       summary: 'The last PostgreSQL backup verification failed.',
@@ -268,7 +250,6 @@ export function alertDefs(config: ResolvedConfig): AlertDef[] {
       name: 'PostgresBackupVerificationStale',
       group: 'ubm-postgres',
       severity: 'medium',
-      for: d.VERIFICATION_STALE_FOR,
       expr: staleExpr(metrics.postgresBackupVerificationLastSuccessTimestampSeconds, STANZA_LABELS, pg.verification.staleThresholdSeconds),
       labels: STANZA_LABELS,
       summary: 'No PostgreSQL backup verification has passed within its threshold.',
@@ -281,7 +262,6 @@ export function alertDefs(config: ResolvedConfig): AlertDef[] {
       name: 'PostgresOffsiteBackupFailed',
       group: 'ubm-postgres',
       severity: 'high',
-      for: d.FAILED_FOR,
       expr: failedExpr(metrics.postgresPgbackrestOffsiteBackupStatus, STANZA_REPOSITORY_LABELS),
       labels: STANZA_REPOSITORY_LABELS,
       summary: 'The offsite copy of the PostgreSQL backups is missing, old or bad.',
@@ -295,7 +275,6 @@ export function alertDefs(config: ResolvedConfig): AlertDef[] {
       name: 'PostgresOffsiteBackupStale',
       group: 'ubm-postgres',
       severity: 'high',
-      for: d.STALE_FOR,
       expr: staleExpr(metrics.postgresPgbackrestOffsiteLastSuccessTimestampSeconds, STANZA_REPOSITORY_LABELS, pg.offsiteMaxAgeSeconds),
       labels: STANZA_REPOSITORY_LABELS,
       summary: 'The offsite copy of the PostgreSQL backups has not been good within its threshold.',
@@ -308,7 +287,6 @@ export function alertDefs(config: ResolvedConfig): AlertDef[] {
       name: 'BackupMonitoringUnhealthy',
       group: 'ubm-monitoring',
       severity: 'high',
-      for: d.UNHEALTHY_FOR,
       // Four ways the monitoring path breaks, each tagged with a reason label.
       expr: [
         reason(`max ${by(H)} (${sel(metrics.backupMonitoringHealthy)}) == 0`, 'the self-check failed'),

@@ -7,7 +7,6 @@ import { type AlertDef, type AlertName, type QueryId } from '../alerts.js';
 import { runbookUrl } from '../groups.js';
 import { evaluateTemplate } from '../template.js';
 import { externalMetrics, metrics } from '../../schema/catalog.js';
-import { parseDurationSeconds } from '../../util/duration.js';
 import { type TestContext, healthySeries, scraped } from './context.js';
 import type { ExpectedAlert, UnitTest } from './model.js';
 import { type SeriesSpec, evalTime, firstEvalAfter, inputSeries, onGrid, pieces, stepAt } from './series.js';
@@ -40,16 +39,15 @@ export const SHORT_STEP = 60;
 
 /** The evaluation step an alert's tests need: a `for:` of 6 hours or more is tested every 30 minutes. */
 export function stepFor(def: AlertDef): number {
-  return forSeconds(def) >= 6 * 3600 ? LONG_STEP : SHORT_STEP;
+  return def.forSeconds >= 6 * 3600 ? LONG_STEP : SHORT_STEP;
 }
 
-function forSeconds(def: AlertDef): number {
-  return parseDurationSeconds(def.for) ?? 0;
-}
-
-/** When a rule with this `for:` fires after becoming active (the first evaluation that far on). */
+/**
+ * When a rule with the config's `for:` fires after its condition starts to hold at `activeAt`: the
+ * first evaluation (every `step` seconds) at which it holds, then the first evaluation `for:` later.
+ */
 export function firesAt(c: { activeAt: number }, def: AlertDef, step = SHORT_STEP): number {
-  return onGrid(c.activeAt + forSeconds(def), step);
+  return onGrid(onGrid(c.activeAt, step) + def.forSeconds, step);
 }
 
 const FAIL_MINUTE = 10;
@@ -146,18 +144,20 @@ export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertC
         recoverAt: recover * 60,
         labels: job,
         value: () => slow,
-        answers: { slowMultiplier: () => ctx.job.slowMultiplier, baseline: () => baseline },
+        // The threshold as its recording rule multiplies it; the description divides it back into the multiplier.
+        answers: { slowThreshold: () => ctx.job.slowMultiplier * baseline, slowMultiplier: () => ctx.job.slowMultiplier, baseline: () => baseline },
       };
     }
     case 'UnifiedBackupNeverReported': {
-      const recover = recoveryMinute(def, 0, step);
+      // Expected from the second evaluation on, so that a for: of 0s still has a quiet evaluation before it fires.
+      const recover = recoveryMinute(def, step, step);
       return {
         timeline: [
-          scraped(ctx, metrics.backupMonitoringExpectedJob, job, () => 1),
+          scraped(ctx, metrics.backupMonitoringExpectedJob, job, stepAt(step / 60, undefined, 1)),
           scraped(ctx, metrics.resticBackupStatus, job, stepAt(recover, undefined, 1)),
         ],
         absent: [{ metric: externalMetrics.up.name, labels: ctx.scrape, at: () => 1 }],
-        activeAt: 0,
+        activeAt: step,
         recoverAt: recover * 60,
         labels: job,
         value: () => 1,

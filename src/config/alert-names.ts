@@ -1,0 +1,24 @@
+/**
+ * The alerts' names (SPEC: fixed). They live with the config because `ubm.alerting.for` is keyed by
+ * them; the rules re-export them.
+ */
+
+/** Every alert the generator writes. */
+export const ALERT_NAMES = [
+  'UnifiedBackupFailed',
+  'UnifiedBackupStale',
+  'UnifiedBackupSlow',
+  'UnifiedBackupNeverReported',
+  'ResticVerificationFailed',
+  'ResticVerificationStale',
+  'ResticRestoreTestFailed',
+  'ResticRestoreTestStale',
+  'PostgresBackupVerificationFailed',
+  'PostgresBackupVerificationStale',
+  'PostgresOffsiteBackupFailed',
+  'PostgresOffsiteBackupStale',
+  'BackupMonitoringUnhealthy',
+] as const;
+
+/** An alert's name. */
+export type AlertName = (typeof ALERT_NAMES)[number];
