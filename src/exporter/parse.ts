@@ -10,6 +10,20 @@ export interface ParsedSample {
   readonly value: number;
 }
 
+/** A family's HELP text and TYPE, as its comment lines give them. */
+export interface FamilyHeaders {
+  readonly help?: string;
+  readonly type?: string;
+}
+
+/** Everything a parse reads: the samples, each family's headers, and where a sample carries a timestamp. */
+export interface ParsedExposition {
+  readonly samples: ParsedSample[];
+  readonly families: ReadonlyMap<string, FamilyHeaders>;
+  /** The 1-based line of the first sample with a timestamp (the textfile collector rejects such files). */
+  readonly firstTimestampLine?: number;
+}
+
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
@@ -75,8 +89,8 @@ function readLabels(line: string, start: number): { labels: Record<string, strin
   }
 }
 
-/** Parses one sample line. */
-function parseSampleLine(line: string): ParsedSample {
+/** Parses one sample line; `timestamped` says whether it carried a timestamp. */
+function parseSampleLine(line: string): ParsedSample & { timestamped: boolean } {
   const name = METRIC_NAME.exec(line)?.[0];
   if (name === undefined) throw new Error('invalid metric name');
   let i = name.length;
@@ -97,11 +111,11 @@ function parseSampleLine(line: string): ParsedSample {
   if (value === undefined) throw new Error(`invalid value '${valueText}' of '${name}'`);
   if (timestamp !== undefined && !/^-?\d+$/.test(timestamp)) throw new Error(`invalid timestamp '${timestamp}' of '${name}'`);
   if (extra !== undefined) throw new Error(`unexpected text after the sample of '${name}'`);
-  return { name, labels, value };
+  return { name, labels, value, timestamped: timestamp !== undefined };
 }
 
-/** Checks a `# HELP` or `# TYPE` line; other comments are ignored. */
-function checkComment(line: string, types: Map<string, string>, helps: Set<string>): void {
+/** Checks a `# HELP` or `# TYPE` line and records it in `families`; other comments are ignored. */
+function checkComment(line: string, families: Map<string, FamilyHeaders>): void {
   const m = /^#[ \t]+(HELP|TYPE)(?:[ \t]+(.*))?$/.exec(line);
   if (m === null) return;
   const [, keyword, rest = ''] = m;
@@ -109,24 +123,30 @@ function checkComment(line: string, types: Map<string, string>, helps: Set<strin
   if (name === undefined) throw new Error(`invalid metric name in ${keyword ?? ''} line`);
   const after = rest.slice(name.length);
   if (after !== '' && !/^[ \t]/.test(after)) throw new Error(`invalid metric name in ${keyword ?? ''} line`);
+  const known = families.get(name) ?? {};
   if (keyword === 'TYPE') {
     const type = after.trim();
     if (!TYPES.has(type)) throw new Error(`unknown metric type '${type}' for '${name}'`);
-    if (types.has(name)) throw new Error(`second TYPE line for '${name}'`);
-    types.set(name, type);
+    if (known.type !== undefined) throw new Error(`second TYPE line for '${name}'`);
+    families.set(name, { ...known, type });
   } else {
-    if (helps.has(name)) throw new Error(`second HELP line for '${name}'`);
+    if (known.help !== undefined) throw new Error(`second HELP line for '${name}'`);
     // HELP text allows only the escapes \\ and \n.
     if (after.replace(/\\[\\n]/g, '').includes('\\')) throw new Error(`invalid escape sequence in HELP of '${name}'`);
-    helps.add(name);
+    families.set(name, { ...known, help: after.replace(/^[ \t]+/, '') });
   }
 }
 
 /** Parses exposition text written by anyone (not only us); throws an Error naming the line on anything malformed. */
 export function parseExposition(text: string): ParsedSample[] {
+  return parseExpositionDocument(text).samples;
+}
+
+/** Parses exposition text like parseExposition, and also returns each family's headers and the first timestamped line. */
+export function parseExpositionDocument(text: string): ParsedExposition {
   const samples: ParsedSample[] = [];
-  const types = new Map<string, string>();
-  const helps = new Set<string>();
+  const families = new Map<string, FamilyHeaders>();
+  let firstTimestampLine: number | undefined;
   const seen = new Set<string>();
   const lines = text.split('\n');
   // A final newline ends the last line rather than starting an empty one.
@@ -136,10 +156,11 @@ export function parseExposition(text: string): ParsedSample[] {
     try {
       if (line === '') return;
       if (line.startsWith('#')) {
-        checkComment(line, types, helps);
+        checkComment(line, families);
         return;
       }
-      const sample = parseSampleLine(line);
+      const { timestamped, ...sample } = parseSampleLine(line);
+      if (timestamped && firstTimestampLine === undefined) firstTimestampLine = index + 1;
       const identity = `${sample.name}${JSON.stringify(Object.entries(sample.labels).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
       if (seen.has(identity)) throw new Error(`duplicate series of '${sample.name}'`);
       seen.add(identity);
@@ -149,5 +170,5 @@ export function parseExposition(text: string): ParsedSample[] {
       throw new Error(`line ${index + 1}: ${message}`);
     }
   });
-  return samples;
+  return firstTimestampLine === undefined ? { samples, families } : { samples, families, firstTimestampLine };
 }

@@ -15,7 +15,7 @@ import { parseExposition } from './parse.js';
 
 export type { SeriesValue } from './encode.js';
 export { groupFilePath, isExporterTempFile } from './filename.js';
-export { parseExposition, type ParsedSample } from './parse.js';
+export { parseExposition, parseExpositionDocument, type FamilyHeaders, type ParsedExposition, type ParsedSample } from './parse.js';
 export { carried } from './families.js';
 export { DEFAULT_TEXTFILE_DIR, checkTextfileDir, resolveHostname, resolveTextfileDir } from './dirs.js';
 

@@ -4,7 +4,7 @@
  * finding job files the config no longer lists, and the health and expected-job series.
  */
 import type { SeriesValue } from '../exporter/textfile.js';
-import { groupFilePath, isExporterTempFile, parseExposition } from '../exporter/textfile.js';
+import { groupFilePath, isExporterTempFile, parseExpositionDocument } from '../exporter/textfile.js';
 import { metrics } from '../schema/catalog.js';
 import { groupLayouts } from '../schema/groups.js';
 
@@ -21,52 +21,23 @@ export interface TextfileFinding {
   readonly message: string;
 }
 
-/** HELP and TYPE lines of a file by family name (the last one wins; parseExposition rejects doubles). */
-function familyHeaders(text: string): Map<string, { help?: string; type?: string }> {
-  const out = new Map<string, { help?: string; type?: string }>();
-  for (const line of text.split('\n')) {
-    const m = /^#[ \t]+(HELP|TYPE)[ \t]+([a-zA-Z_:][a-zA-Z0-9_:]*)(?:[ \t]+(.*))?$/.exec(line);
-    if (m === null) continue;
-    const [, keyword, name = '', rest = ''] = m;
-    const entry = out.get(name) ?? {};
-    if (keyword === 'HELP') entry.help = rest;
-    else entry.type = rest.trim();
-    out.set(name, entry);
-  }
-  return out;
-}
-
-/** The 1-based number of the first sample line that carries a timestamp, if any (the file must already parse). */
-export function firstTimestampedLine(text: string): number | undefined {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').trim();
-    if (line === '' || line.startsWith('#')) continue;
-    // Label values may hold spaces; the labels end at the last '}'.
-    const close = line.lastIndexOf('}');
-    const rest = close >= 0 ? line.slice(close + 1) : line.replace(/^\S+/, '');
-    if (rest.trim().split(/[ \t]+/).length >= 2) return i + 1;
-  }
-  return undefined;
-}
-
 /** Judges every `.prom` file: each must parse, and a family must have the same HELP and TYPE in every file. */
 export function judgeTextfiles(files: readonly TextFile[]): TextfileFinding[] {
   const findings: TextfileFinding[] = [];
   const firstSeen = new Map<string, { file: string; help?: string; type?: string }>();
   for (const file of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    let parsed: ReturnType<typeof parseExpositionDocument>;
     try {
-      parseExposition(file.text);
+      parsed = parseExpositionDocument(file.text);
     } catch (err) {
       findings.push({ file: file.name, message: err instanceof Error ? err.message : String(err) });
       continue;
     }
-    const stamped = firstTimestampedLine(file.text);
-    if (stamped !== undefined) {
-      findings.push({ file: file.name, message: `line ${stamped}: a sample carries a timestamp (the textfile collector rejects the file)` });
+    if (parsed.firstTimestampLine !== undefined) {
+      findings.push({ file: file.name, message: `line ${parsed.firstTimestampLine}: a sample carries a timestamp (the textfile collector rejects the file)` });
       continue;
     }
-    for (const [family, headers] of familyHeaders(file.text)) {
+    for (const [family, headers] of parsed.families) {
       const first = firstSeen.get(family);
       if (first === undefined) {
         firstSeen.set(family, { file: file.name, ...headers });

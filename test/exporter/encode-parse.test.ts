@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeSeries } from '../../src/exporter/encode.js';
-import { type SeriesValue, parseExposition } from '../../src/exporter/textfile.js';
+import { type SeriesValue, parseExposition, parseExpositionDocument } from '../../src/exporter/textfile.js';
 import { metrics } from '../../src/schema/catalog.js';
 
 /** Label values that stress the escaping: quotes, backslashes, newlines, other controls, non-ASCII. */
@@ -64,6 +64,14 @@ describe('encoding and parsing exposition text', () => {
     ['an extra label', { hostname: 'h', backup_job: 'j', repository: 'r', stanza: 's' }, /labels must be exactly/],
   ])('refuses a series with %s', async (_case, labels, message) => {
     await expect(encodeSeries([{ metric: metrics.resticBackupStatus, labels, value: 1 }])).rejects.toThrow(message);
+  });
+
+  it('reports each family\'s HELP and TYPE and the first sample line that carries a timestamp', () => {
+    const doc = parseExpositionDocument('# HELP a_total Things  done.\n# TYPE a_total counter\na_total 1\n# TYPE b gauge\nb{x="1 2"} 2\nb{x="3"} 3 1700000000000\n');
+    expect(Object.fromEntries(doc.families)).toEqual({ a_total: { help: 'Things  done.', type: 'counter' }, b: { type: 'gauge' } });
+    expect(doc.firstTimestampLine).toBe(6);
+    expect(doc.samples).toHaveLength(3);
+    expect(parseExpositionDocument('b{x="1 2"} 2\n').firstTimestampLine).toBeUndefined();
   });
 
   it('refuses the same series twice', async () => {
