@@ -9,7 +9,7 @@ import { hostDashboard } from './host.js';
 import { jobDashboard } from './job.js';
 import { formatFinding, lintDashboard } from './lint.js';
 import { overviewDashboard } from './overview.js';
-import { type Json, jsonArray, jsonObject } from './json.js';
+import { type Json, dashboardPanels, jsonArray, jsonObject, jsonString } from './json.js';
 import { canonical, renderJson } from './render.js';
 
 export { DASHBOARD_NAMES, dashboardUid } from './dashboard.js';
@@ -56,23 +56,14 @@ export interface PanelQuery {
 
 /** Every panel query of a dashboard's JSON, in layout order. */
 export function panelQueries(model: Json): PanelQuery[] {
-  const out: PanelQuery[] = [];
-  const d = jsonObject(model);
-  const dashboard = typeof d?.uid === 'string' ? d.uid : '(dashboard)';
-  const visit = (panels: Json[]): void => {
-    for (const p of panels) {
-      const panel = jsonObject(p);
-      if (panel === undefined) continue;
-      for (const t of jsonArray(panel.targets)) {
-        const target = jsonObject(t);
-        if (typeof target?.expr !== 'string') continue;
-        out.push({ dashboard, panel: typeof panel.title === 'string' ? panel.title : '', refId: typeof target.refId === 'string' ? target.refId : '', expr: target.expr });
-      }
-      visit(jsonArray(panel.panels));
-    }
-  };
-  visit(jsonArray(d?.panels));
-  return out;
+  const dashboard = jsonString(jsonObject(model)?.uid) ?? '(dashboard)';
+  return dashboardPanels(model).flatMap(({ panel }) =>
+    jsonArray(panel.targets).flatMap((t) => {
+      const target = jsonObject(t);
+      const expr = jsonString(target?.expr);
+      return expr === undefined ? [] : [{ dashboard, panel: jsonString(panel.title) ?? '', refId: jsonString(target?.refId) ?? '', expr }];
+    }),
+  );
 }
 
 /** The dashboards as an output producer of `ubm generate` / `ubm check` (files under `dashboards/`). */

@@ -25,3 +25,18 @@ export function jsonString(value: Json | undefined): string | undefined {
 export function jsonNumber(value: Json | undefined): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
+
+/** Every panel object of a dashboard's JSON in layout order, rows' nested panels included, with its index among its siblings. */
+export function dashboardPanels(dashboard: Json): Array<{ panel: JsonObject; index: number }> {
+  const out: Array<{ panel: JsonObject; index: number }> = [];
+  const visit = (list: Json[]): void => {
+    list.forEach((p, index) => {
+      const panel = jsonObject(p);
+      if (panel === undefined) return;
+      out.push({ panel, index });
+      visit(jsonArray(panel.panels));
+    });
+  };
+  visit(jsonArray(jsonObject(dashboard)?.panels));
+  return out;
+}

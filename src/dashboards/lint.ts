@@ -4,7 +4,7 @@
  */
 import { validateExpr } from '../promql/validate.js';
 import { DATASOURCE_VAR } from './common.js';
-import { type Json, type JsonObject, jsonArray, jsonNumber, jsonObject, jsonString } from './json.js';
+import { type Json, type JsonObject, dashboardPanels, jsonArray, jsonNumber, jsonObject, jsonString } from './json.js';
 import { VARIABLES, substituteVariables } from './variables.js';
 
 /** One problem a check found. */
@@ -41,17 +41,10 @@ function dashboardName(d: Json): string {
 
 /** Every panel of a dashboard, rows' nested panels included. */
 function allPanels(d: Json): PanelRef[] {
-  const out: PanelRef[] = [];
-  const visit = (list: Json[]): void => {
-    list.forEach((p, i) => {
-      const panel = jsonObject(p);
-      if (panel === undefined) return;
-      out.push({ panel, where: `${dashboardName(d)}: panel ${jsonNumber(panel.id) ?? `#${i}`} '${jsonString(panel.title) ?? ''}'` });
-      visit(jsonArray(panel.panels));
-    });
-  };
-  visit(jsonArray(jsonObject(d)?.panels));
-  return out;
+  return dashboardPanels(d).map(({ panel, index }) => ({
+    panel,
+    where: `${dashboardName(d)}: panel ${jsonNumber(panel.id) ?? `#${index}`} '${jsonString(panel.title) ?? ''}'`,
+  }));
 }
 
 function isRow(panel: JsonObject): boolean {
