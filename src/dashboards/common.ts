@@ -63,8 +63,8 @@ export interface PanelBase {
   /** Grid width (of 24) and height. */
   readonly width: number;
   readonly height: number;
-  readonly thresholds?: readonly Step[];
-  readonly mappings?: readonly ValueMapping[];
+  readonly thresholds?: readonly Step[] | undefined;
+  readonly mappings?: readonly ValueMapping[] | undefined;
 }
 
 /** Threshold steps with a base colour and further steps. */
@@ -187,8 +187,8 @@ export interface ValueColumn {
   readonly title: string;
   readonly expr: string;
   readonly unit: string;
-  readonly thresholds?: readonly Step[];
-  readonly mappings?: readonly ValueMapping[];
+  readonly thresholds?: readonly Step[] | undefined;
+  readonly mappings?: readonly ValueMapping[] | undefined;
 }
 
 /** Grafana's name for the value field of a query in a multi-query table. */

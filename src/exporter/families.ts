@@ -10,12 +10,12 @@ export const BASELINE_ALPHA = 0.3;
 
 /** restic's backup summary figures (any may be unknown). */
 export interface BackupSummaryFigures {
-  readonly filesNew?: number;
-  readonly filesChanged?: number;
-  readonly filesUnmodified?: number;
-  readonly dataAddedBytes?: number;
-  readonly totalFilesProcessed?: number;
-  readonly totalBytesProcessed?: number;
+  readonly filesNew?: number | undefined;
+  readonly filesChanged?: number | undefined;
+  readonly filesUnmodified?: number | undefined;
+  readonly dataAddedBytes?: number | undefined;
+  readonly totalFilesProcessed?: number | undefined;
+  readonly totalBytesProcessed?: number | undefined;
 }
 
 /** One run of a restic backup job, as `ubm run` or `ubm emit backup` saw it. */

@@ -6,22 +6,22 @@ import { lineSplitter } from '../util/lines.js';
 
 /** The figures of restic's backup summary that the metrics use (undefined when restic left one out). */
 export interface ResticSummary {
-  readonly filesNew?: number;
-  readonly filesChanged?: number;
-  readonly filesUnmodified?: number;
-  readonly dirsNew?: number;
-  readonly dirsChanged?: number;
-  readonly dirsUnmodified?: number;
-  readonly dataBlobs?: number;
-  readonly treeBlobs?: number;
-  readonly dataAdded?: number;
+  readonly filesNew?: number | undefined;
+  readonly filesChanged?: number | undefined;
+  readonly filesUnmodified?: number | undefined;
+  readonly dirsNew?: number | undefined;
+  readonly dirsChanged?: number | undefined;
+  readonly dirsUnmodified?: number | undefined;
+  readonly dataBlobs?: number | undefined;
+  readonly treeBlobs?: number | undefined;
+  readonly dataAdded?: number | undefined;
   /** Newer restic only: bytes added after compression. */
-  readonly dataAddedPacked?: number;
-  readonly totalFilesProcessed?: number;
-  readonly totalBytesProcessed?: number;
+  readonly dataAddedPacked?: number | undefined;
+  readonly totalFilesProcessed?: number | undefined;
+  readonly totalBytesProcessed?: number | undefined;
   /** restic's own measure of the run, in seconds. */
-  readonly totalDuration?: number;
-  readonly snapshotId?: string;
+  readonly totalDuration?: number | undefined;
+  readonly snapshotId?: string | undefined;
 }
 
 /** A count or size: a finite, non-negative number, else undefined. */

@@ -27,7 +27,7 @@ export interface UnitTest {
   readonly interval: string;
   readonly input_series: readonly InputSeries[];
   readonly alert_rule_test?: readonly AlertRuleTest[];
-  readonly promql_expr_test?: readonly PromqlExprTest[];
+  readonly promql_expr_test?: readonly PromqlExprTest[] | undefined;
 }
 
 /** A whole test file. */
