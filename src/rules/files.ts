@@ -7,11 +7,11 @@ import type { GenerateContext, OutputProducer } from '../config/output.js';
 import { enabledAlerts, ruleGroups } from './groups.js';
 import { inhibitRules } from './inhibit.js';
 import { renderYaml } from './render.js';
-import { testContext } from './tests/context.js';
-import type { TestFile } from './tests/model.js';
-import { scenarioTests } from './tests/scenarios.js';
-import { LONG_STEP, SHORT_STEP, alertUnitTests } from './tests/unit.js';
-import { evalTime } from './tests/series.js';
+import { testContext } from './promtool/context.js';
+import type { TestFile } from './promtool/model.js';
+import { scenarioTests } from './promtool/scenarios.js';
+import { LONG_STEP, SHORT_STEP, alertUnitTests } from './promtool/unit.js';
+import { evalTime } from './promtool/series.js';
 
 /** File names inside the output directory. */
 export const RULE_FILES = {

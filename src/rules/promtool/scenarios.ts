@@ -1,0 +1,395 @@
+/**
+ * Scenario tests, by name: the ways backups go wrong (or right) over days, replayed minute by
+ * minute through promtool. Each reads like the sentence that names it.
+ */
+import type { AlertDef, AlertName } from '../alerts.js';
+import { STALE_THRESHOLD_RECORD } from '../records.js';
+import { humanizeDuration } from '../template.js';
+import { num, sel } from '../../promql/selector.js';
+import { externalMetrics, metrics } from '../../schema/catalog.js';
+import { staleScale } from '../../config/defaults.js';
+import type { ResolvedAlerting, ResolvedJob } from '../../config/model.js';
+import { BASELINE_ALPHA } from '../../groups/restic-backup.js';
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from '../../util/duration.js';
+import { seededRandom } from '../../util/random.js';
+import { type TestContext, healthySeries, jobLabelsOf, scraped } from './context.js';
+import type { AlertRuleTest, UnitTest } from './model.js';
+import { STALE, type SeriesSpec, type Timeline, evalTime, firstEvalAfter, inputSeries, pieces, seriesName } from './series.js';
+import { LONG_STEP, SHORT_STEP, expectedAlert, firesAt } from './unit.js';
+
+const DAY = SECONDS_PER_DAY;
+const HOUR = SECONDS_PER_HOUR;
+/** A nightly run's usual duration: 15 minutes. */
+const RUN_SECONDS = 900;
+/** How far past the stale threshold the day-by-day scenarios keep running, so the alert has fired by their end. */
+const PAST_THRESHOLD_SECONDS = 2 * HOUR;
+/** The minute at which a short scenario's input turns bad. */
+const TURN_MINUTE = 10;
+/** Minutes of input past a scenario's last evaluation. */
+const TAIL_MINUTES = 10;
+
+/** One run of a scheduled job: when it ended, how long it took, whether it succeeded. */
+interface Run {
+  readonly end: number;
+  readonly duration: number;
+  readonly ok: boolean;
+}
+
+/** Which minutes have no samples at all (Prometheus was down). */
+type Gaps = (minute: number) => boolean;
+const NO_GAPS: Gaps = () => false;
+
+/** What a scenario is built from: the test context, the daily job it follows, the alerts generated. */
+interface Scene {
+  readonly ctx: TestContext;
+  /** The daily job the scenarios follow, and the labels of its series. */
+  readonly job: ResolvedJob;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly alerting: ResolvedAlerting;
+  /** The factor by which every job's stale threshold exceeds its interval. */
+  readonly staleScale: number;
+  /** Seconds between the scenario's evaluations (and samples). */
+  readonly step: number;
+  /** The generated alert of that name, or undefined when the config does not generate it. */
+  readonly def: (name: AlertName) => AlertDef | undefined;
+}
+
+/** The checks of a test: alerts at evaluation times, expressions at evaluation times. */
+type Checks = Pick<UnitTest, 'alert_rule_test' | 'promql_expr_test'>;
+
+/** A scenario's test before it is named: its series over `minutes` minutes, and what to check. */
+interface Body {
+  readonly specs: readonly SeriesSpec[];
+  readonly minutes: number;
+  readonly checks: Checks;
+}
+
+/** A named scenario: its sentence, its evaluation step, and its test (undefined: left out for this config). */
+interface Scenario {
+  readonly name: string | ((s: Scene) => string);
+  readonly step: number;
+  readonly build: (s: Scene) => Body | undefined;
+}
+
+/**
+ * A daily job at 02:00 plus a random delay of up to 30 minutes, running 15 minutes +-20 %,
+ * for `days` days from time 0, plus the run of the day before (so the job has history at 0).
+ */
+function dailyRuns(days: number, seed: number): Run[] {
+  // Seeded: generated files must not change between runs.
+  const next = seededRandom(seed);
+  const runs: Run[] = [];
+  for (let day = -1; day < days; day++) {
+    const start = day * DAY + 2 * HOUR + Math.floor(next() * 30) * 60;
+    const duration = Math.round(RUN_SECONDS * (0.8 + 0.4 * next()));
+    runs.push({ end: start + duration, duration, ok: true });
+  }
+  return runs;
+}
+
+/** A run that succeeded at time 0. */
+const SUCCEEDED_AT_0: Run = { end: 0, duration: RUN_SECONDS, ok: true };
+
+/** A failed run every midnight from day `from` on, until the daily job's stale alert must have fired. */
+function failingDays(s: Scene, from: number): Run[] {
+  const runs: Run[] = [];
+  for (let day = from; day * DAY < s.job.staleThresholdSeconds + PAST_THRESHOLD_SECONDS; day++) runs.push({ end: day * DAY, duration: RUN_SECONDS, ok: false });
+  return runs;
+}
+
+/** The metrics `ubm run` writes for a job after each run, as minute timelines (a run's file is scraped the minute after it ends). */
+function jobSeries(ctx: TestContext, job: ResolvedJob, runs: readonly Run[], gaps: Gaps = NO_GAPS): SeriesSpec[] {
+  const labels = jobLabelsOf(ctx, job);
+  const lastRunAt = (m: number): number => {
+    let i = -1;
+    runs.forEach((r, k) => {
+      if (r.end < m * 60) i = k;
+    });
+    return i;
+  };
+  const state = (m: number): { last: Run; index: number; lastOk: Run | undefined; baseline: number; okRuns: number } | undefined => {
+    const index = lastRunAt(m);
+    const last = runs[index];
+    if (last === undefined) return undefined;
+    let baseline = 0;
+    let okRuns = 0;
+    let lastOk: Run | undefined;
+    // The baseline averages earlier successful runs (an EWMA, as the emitter keeps it), never the current one.
+    runs.slice(0, index + 1).forEach((r, k) => {
+      if (!r.ok) return;
+      if (k < index) baseline = okRuns === 0 ? r.duration : BASELINE_ALPHA * r.duration + (1 - BASELINE_ALPHA) * baseline;
+      if (k < index) okRuns++;
+      lastOk = r;
+    });
+    return { last, index, lastOk, baseline: Math.round(baseline), okRuns };
+  };
+  const series = (metric: { name: string }, f: (s: NonNullable<ReturnType<typeof state>>) => number | undefined): SeriesSpec =>
+    scraped(ctx, metric, labels, (m) => {
+      if (gaps(m)) return undefined;
+      const s = state(m);
+      return s === undefined ? undefined : f(s);
+    });
+  const firstEnd = runs[0]?.end ?? 0;
+  return [
+    series(metrics.resticBackupStatus, (s) => (s.last.ok ? 1 : 0)),
+    series(metrics.resticBackupExitCode, (s) => (s.last.ok ? 0 : 1)),
+    series(metrics.resticBackupDurationSeconds, (s) => s.last.duration),
+    series(metrics.resticBackupLastRunTimestampSeconds, (s) => s.last.end),
+    series(metrics.resticBackupLastSuccessTimestamp, (s) => s.lastOk?.end),
+    series(metrics.resticBackupFirstRunTimestampSeconds, () => firstEnd),
+    series(metrics.resticBackupExpectedIntervalSeconds, () => job.intervalSeconds),
+    series(metrics.resticBackupDurationBaselineSeconds, (s) => (s.okRuns > 0 ? s.baseline : undefined)),
+    series(metrics.resticBackupDurationBaselineRuns, (s) => s.okRuns),
+  ];
+}
+
+/** What `ubm health --config` writes for a job: expected, with its thresholds. */
+function expectedJobSeries(ctx: TestContext, job: ResolvedJob, gaps: Gaps): SeriesSpec[] {
+  const labels = jobLabelsOf(ctx, job);
+  const g = (v: number): Timeline => (m) => (gaps(m) ? undefined : v);
+  return [
+    scraped(ctx, metrics.backupMonitoringExpectedJob, labels, g(1)),
+    scraped(ctx, metrics.backupMonitoringJobStaleThresholdSeconds, labels, g(job.staleThresholdSeconds)),
+    scraped(ctx, metrics.backupMonitoringJobSlowMultiplier, labels, g(job.slowMultiplier)),
+  ];
+}
+
+/** node_exporter's own series for a target: whether it is scraped, whether a textfile failed to parse. */
+function nodeExporter(scrape: Readonly<Record<string, string>>, up: Timeline, scrapeError: Timeline): SeriesSpec[] {
+  return [
+    { metric: externalMetrics.up.name, labels: scrape, at: up },
+    { metric: externalMetrics.nodeTextfileScrapeError.name, labels: scrape, at: scrapeError },
+  ];
+}
+
+/** A healthy, scraped host: self-check passing and fresh, node_exporter up, textfiles parsed. */
+function healthyHost(ctx: TestContext, gaps: Gaps = NO_GAPS): SeriesSpec[] {
+  const gapped = (s: SeriesSpec): SeriesSpec => ({ ...s, at: (m) => (gaps(m) ? undefined : s.at(m)) });
+  return [...healthySeries(ctx), ...nodeExporter(ctx.scrape, () => 1, () => 0)].map(gapped);
+}
+
+/** The daily job's life as Prometheus sees it: its runs, ubm health's thresholds for it, a healthy host. */
+function dailyLife(s: Scene, runs: readonly Run[], gaps: Gaps = NO_GAPS): SeriesSpec[] {
+  return [...jobSeries(s.ctx, s.job, runs, gaps), ...expectedJobSeries(s.ctx, s.job, gaps), ...healthyHost(s.ctx, gaps)];
+}
+
+/** Quiet just before, firing at: the two checks of a scenario that ends in an alert. */
+function firesExactly(
+  s: Scene,
+  def: AlertDef,
+  activeAt: number,
+  labels: Readonly<Record<string, string>>,
+  value: (t: number) => number,
+  answers: Parameters<typeof expectedAlert>[2]['answers'] = {},
+): Omit<Body, 'specs'> {
+  const fire = firesAt({ activeAt }, def, s.step);
+  const checks: AlertRuleTest[] = [
+    { eval_time: evalTime(fire - s.step), alertname: def.name, exp_alerts: [] },
+    { eval_time: evalTime(fire), alertname: def.name, exp_alerts: [expectedAlert(s.ctx, def, { labels, value, answers }, fire)] },
+  ];
+  return { checks: { alert_rule_test: checks }, minutes: fire / 60 + TAIL_MINUTES };
+}
+
+/** `job` goes stale at the first evaluation past its threshold (its last success was at 0). */
+function goesStale(s: Scene, stale: AlertDef, job: ResolvedJob): Omit<Body, 'specs'> {
+  const threshold = job.staleThresholdSeconds;
+  return firesExactly(s, stale, firstEvalAfter(threshold, s.step), jobLabelsOf(s.ctx, job), (t) => t, { staleThreshold: () => threshold });
+}
+
+/** `days` days of the daily job's seeded schedule: nothing may fire, nor even be pending. */
+function raisesNothing(s: Scene, days: number, seed: number, gaps: Gaps = NO_GAPS): Body {
+  const end = days * DAY + s.step;
+  const nothing = { expr: `count_over_time(${sel(externalMetrics.alerts)}[${evalTime(end)}])`, eval_time: evalTime(end), exp_samples: [] };
+  return { specs: dailyLife(s, dailyRuns(days, seed), gaps), minutes: end / 60 + TAIL_MINUTES, checks: { promql_expr_test: [nothing] } };
+}
+
+/** UnifiedBackupSlow stays quiet when a run of `duration` seconds (from minute 10) meets a baseline of `baseline` seconds over `runs` runs. */
+function slowStaysQuiet(s: Scene, slow: AlertDef, baseline: number, duration: number, runs: number): Body {
+  return {
+    specs: [
+      scraped(s.ctx, metrics.resticBackupStatus, s.labels, () => 1),
+      scraped(s.ctx, metrics.resticBackupDurationSeconds, s.labels, pieces([[0, baseline], [TURN_MINUTE, duration]])),
+      scraped(s.ctx, metrics.resticBackupDurationBaselineSeconds, s.labels, () => baseline),
+      scraped(s.ctx, metrics.resticBackupDurationBaselineRuns, s.labels, () => runs),
+    ],
+    minutes: 60,
+    checks: { alert_rule_test: [{ eval_time: evalTime(firesAt({ activeAt: TURN_MINUTE * 60 }, slow, s.step) + TURN_MINUTE * 60), alertname: slow.name, exp_alerts: [] }] },
+  };
+}
+
+/** The config's hourly job (or the daily one, re-scheduled), with the threshold it has without ubm health: its interval scaled like a daily job's. */
+function hourlyJob(s: Scene): ResolvedJob {
+  const ofConfig = s.ctx.config.jobs.find((j) => j.intervalSeconds === HOUR) ?? s.job;
+  return { ...ofConfig, frequency: 'hourly', intervalSeconds: HOUR, staleThresholdSeconds: Math.round(HOUR * s.staleScale) };
+}
+
+/** The stale threshold recorded for the daily job is `value` when its status and the series of `sources` are scraped. */
+function thresholdRecorded(s: Scene, value: number, sources: ReadonlyArray<'interval' | 'ubm health'>): Body {
+  const source = {
+    interval: scraped(s.ctx, metrics.resticBackupExpectedIntervalSeconds, s.labels, () => HOUR),
+    'ubm health': scraped(s.ctx, metrics.backupMonitoringJobStaleThresholdSeconds, s.labels, () => s.job.staleThresholdSeconds),
+  };
+  return {
+    specs: [scraped(s.ctx, metrics.resticBackupStatus, s.labels, () => 1), ...sources.map((k) => source[k])],
+    minutes: 10,
+    checks: { promql_expr_test: [{ expr: STALE_THRESHOLD_RECORD.name, eval_time: '5m', exp_samples: [{ labels: seriesName(STALE_THRESHOLD_RECORD.name, s.labels), value }] }] },
+  };
+}
+
+/** A build that needs the alert `name`: the scenario is left out when the config does not generate it. */
+function about(name: AlertName, build: (s: Scene, def: AlertDef) => Body | undefined): (s: Scene) => Body | undefined {
+  return (s) => {
+    const def = s.def(name);
+    return def === undefined ? undefined : build(s, def);
+  };
+}
+
+/** The scenarios, in the order their tests appear in each file. */
+const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'A job that keeps failing still goes stale after its threshold',
+    step: LONG_STEP,
+    // Succeeded at 0, then fails every day from the next run on: the last success is carried forward.
+    build: about('UnifiedBackupStale', (s, stale) => ({ specs: dailyLife(s, [SUCCEEDED_AT_0, ...failingDays(s, 1)]), ...goesStale(s, stale, s.job) })),
+  },
+  {
+    name: 'A job that stopped running goes stale',
+    step: LONG_STEP,
+    build: about('UnifiedBackupStale', (s, stale) => ({ specs: dailyLife(s, [SUCCEEDED_AT_0]), ...goesStale(s, stale, s.job) })),
+  },
+  {
+    name: 'A job that never succeeded goes stale',
+    step: LONG_STEP,
+    build: about('UnifiedBackupStale', (s, stale) => ({ specs: dailyLife(s, failingDays(s, 0)), ...goesStale(s, stale, s.job) })),
+  },
+  {
+    name: (s) => `An hourly job goes stale after ${humanizeDuration(hourlyJob(s).staleThresholdSeconds)} without ubm health's thresholds`,
+    step: SHORT_STEP,
+    // No ubm health gauge: the recorded interval, scaled like a daily job, is the threshold.
+    build: about('UnifiedBackupStale', (s, stale) => {
+      const hourly = hourlyJob(s);
+      return { specs: [...jobSeries(s.ctx, hourly, [{ end: 0, duration: 60, ok: true }]), ...healthyHost(s.ctx)], ...goesStale(s, stale, hourly) };
+    }),
+  },
+  {
+    name: 'A configured job that never reported alerts',
+    step: LONG_STEP,
+    // Configured from the second evaluation on: a for: of 0s still has a quiet evaluation before it fires.
+    build: about('UnifiedBackupNeverReported', (s, neverReported) => ({
+      specs: [...expectedJobSeries(s.ctx, s.job, (m) => m < s.step / 60), ...healthyHost(s.ctx)],
+      ...firesExactly(s, neverReported, s.step, s.labels, () => 1),
+    })),
+  },
+  {
+    name: 'UnifiedBackupSlow stays quiet while the baseline has too few runs',
+    step: SHORT_STEP,
+    build: about('UnifiedBackupSlow', (s, slow) => {
+      const baseline = Math.max(600, s.alerting.slowMinDurationSeconds);
+      return slowStaysQuiet(s, slow, baseline, Math.ceil(baseline * s.job.slowMultiplier * 2), s.alerting.slowMinBaselineRuns - 1);
+    }),
+  },
+  {
+    name: 'UnifiedBackupSlow stays quiet for runs shorter than its minimum duration',
+    step: SHORT_STEP,
+    build: about('UnifiedBackupSlow', (s, slow) => {
+      const min = s.alerting.slowMinDurationSeconds;
+      // Without a minimum duration no run is too short.
+      if (min <= 0) return undefined;
+      return slowStaysQuiet(s, slow, Math.max(1, Math.floor(min / (s.job.slowMultiplier * 2))), min, s.alerting.slowMinBaselineRuns + 2);
+    }),
+  },
+  {
+    name: 'BackupMonitoringUnhealthy fires when the self-check stops reporting',
+    step: SHORT_STEP,
+    build: about('BackupMonitoringUnhealthy', (s, unhealthy) => {
+      const host = { hostname: s.ctx.hostname };
+      return {
+        specs: [
+          scraped(s.ctx, metrics.backupMonitoringHealthy, host, () => 1),
+          scraped(s.ctx, metrics.backupMonitoringLastCheck, host, () => 0),
+          ...nodeExporter(s.ctx.scrape, () => 1, () => 0),
+        ],
+        // The value is the self-check's age; the description does not show it.
+        ...firesExactly(s, unhealthy, firstEvalAfter(s.alerting.healthStaleSeconds, s.step), { ...host, reason: 'the self-check stopped reporting' }, () => 0),
+      };
+    }),
+  },
+  {
+    name: "BackupMonitoringUnhealthy fires on a textfile scrape error, named by the target's hostname",
+    step: SHORT_STEP,
+    build: about('BackupMonitoringUnhealthy', (s, unhealthy) => {
+      const host = { hostname: s.ctx.hostname };
+      // The target's address says nothing about the host: its hostname comes from the ubm metrics it serves.
+      const addressed = { job: s.ctx.scrape.job, instance: '192.0.2.10:9100' };
+      return {
+        specs: [
+          { metric: metrics.backupMonitoringHealthy.name, labels: { ...host, ...addressed }, at: () => 1 },
+          { metric: metrics.backupMonitoringLastCheck.name, labels: { ...host, ...addressed }, at: (m) => m * 60 },
+          ...nodeExporter(addressed, () => 1, pieces([[0, 0], [TURN_MINUTE, 1]])),
+        ],
+        ...firesExactly(s, unhealthy, TURN_MINUTE * 60, { ...host, reason: 'node_exporter cannot parse a textfile' }, () => 1),
+      };
+    }),
+  },
+  {
+    name: "BackupMonitoringUnhealthy fires when node_exporter is not scraped, named by the instance's host",
+    step: SHORT_STEP,
+    build: about('BackupMonitoringUnhealthy', (s, unhealthy) => {
+      // A failed scrape marks the target's series stale at once.
+      const gone = (at: Timeline): Timeline => (m) => (m < TURN_MINUTE ? at(m) : m === TURN_MINUTE ? STALE : undefined);
+      // A target that is down serves nothing: its hostname is the instance's host part.
+      const hostname = s.ctx.scrape.instance.replace(/:\d+$/, '');
+      return {
+        specs: [...healthySeries(s.ctx).map((x) => ({ ...x, at: gone(x.at) })), ...nodeExporter(s.ctx.scrape, pieces([[0, 1], [TURN_MINUTE, 0]]), gone(() => 0))],
+        ...firesExactly(s, unhealthy, TURN_MINUTE * 60, { hostname, reason: 'node_exporter is not scraped' }, () => 0),
+      };
+    }),
+  },
+  {
+    name: '30 days of a daily schedule with a 30-minute random delay and normal durations raise nothing',
+    step: LONG_STEP,
+    build: (s) => raisesNothing(s, 30, 20_240_601),
+  },
+  {
+    name: 'A Prometheus restart gap raises nothing false',
+    step: LONG_STEP,
+    // Prometheus is down for two hours across the nightly run: no samples at all, then the new state.
+    build: (s) => raisesNothing(s, 3, 7, (m) => m >= DAY / 60 + 90 && m < DAY / 60 + 210),
+  },
+  {
+    name: 'The stale threshold is the one ubm health writes when it is present',
+    step: SHORT_STEP,
+    build: (s) => thresholdRecorded(s, s.job.staleThresholdSeconds, ['interval', 'ubm health']),
+  },
+  {
+    name: (s) => `Without ubm health, the stale threshold is the recorded interval times ${num(s.staleScale)}`,
+    step: SHORT_STEP,
+    // The rule multiplies by the scale as rendered (6 decimals), so the expectation must too.
+    build: (s) => thresholdRecorded(s, HOUR * Number(num(s.staleScale)), ['interval']),
+  },
+  {
+    name: "Without an interval either, a job gets a daily job's stale threshold",
+    step: SHORT_STEP,
+    build: (s) => thresholdRecorded(s, s.alerting.dailyStaleSeconds, []),
+  },
+];
+
+/**
+ * The scenario tests for a config's alerts (those whose alert is not generated are left out):
+ * `short` ones evaluated every minute, `long` ones (spanning days) every 30 minutes.
+ */
+export function scenarioTests(ctx: TestContext, defs: readonly AlertDef[]): { short: UnitTest[]; long: UnitTest[] } {
+  const short: UnitTest[] = [];
+  const long: UnitTest[] = [];
+  const job = ctx.dailyJob;
+  const { alerting } = ctx.config;
+  for (const scenario of SCENARIOS) {
+    const { step } = scenario;
+    const s: Scene = { ctx, job, labels: jobLabelsOf(ctx, job), alerting, staleScale: staleScale(alerting.dailyStaleSeconds), step, def: (name) => defs.find((d) => d.name === name) };
+    const body = scenario.build(s);
+    if (body === undefined) continue;
+    const name = typeof scenario.name === 'string' ? scenario.name : scenario.name(s);
+    (step === LONG_STEP ? long : short).push({ name, interval: evalTime(step), input_series: inputSeries(body.specs, body.minutes, step / 60), ...body.checks });
+  }
+  return { short, long };
+}
