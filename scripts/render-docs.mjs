@@ -1,7 +1,9 @@
 // Rewrites the generated sections of the docs (between <!-- NAME:begin --> and <!-- NAME:end -->)
-// from the compiled code: the catalog, the alerts and the dashboards' panels. Run `npm run build`
-// first (`npm run docs` does both); test/docs.test.ts and test/dashboards.test.ts fail when they drift.
+// from the compiled code: the catalog, the alerts, the dashboards' panels and the config schema's keys.
+// Run `npm run build` first (`npm run docs` does both); test/docs.test.ts and test/dashboards.test.ts
+// fail when they drift.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { renderConfigTables } from '../dist/config/docs.js';
 import { loadConfig } from '../dist/config/load.js';
 import { renderPanelTables } from '../dist/dashboards/docs.js';
 import { renderAlertsTable } from '../dist/rules/docs.js';
@@ -11,6 +13,7 @@ const example = loadConfig(undefined, process.cwd()).config;
 const files = {
   'README.md': { metrics: renderMetricsTable(), alerts: renderAlertsTable(example) },
   'docs/dashboards.md': { panels: renderPanelTables(example) },
+  'docs/config.md': renderConfigTables(),
 };
 
 for (const [path, sections] of Object.entries(files)) {

@@ -54,7 +54,7 @@ describe('good configs', () => {
     expect(c.postgres.enabled).toBe(false);
     expect(c.verification).toMatchObject({ enabled: true, intervalSeconds: 7 * 86_400, staleThresholdSeconds: 168 * 3600 });
     expect(c.verification.restoreTesting).toMatchObject({ enabled: true, intervalSeconds: 31 * 86_400, staleThresholdSeconds: Math.round(31 * 86_400 * 1.25) });
-    expect(c.alerting).toMatchObject({ enabled: true, backupStaleHours: 30, slowMinDurationSeconds: 300, slowMinBaselineRuns: 3, healthStaleSeconds: 900, nodeExporterJob: 'node' });
+    expect(c.alerting).toMatchObject({ enabled: true, dailyStaleSeconds: 30 * 3600, slowMinDurationSeconds: 300, slowMinBaselineRuns: 3, healthStaleSeconds: 900, nodeExporterJob: 'node' });
     expect(c.hostnames).toEqual(['localhost']);
   });
 
@@ -104,7 +104,7 @@ describe('good configs', () => {
   it.each([
     ['the default backupStaleHours', 'ubm: { hostnames: [forge] }\n', 30 * 3600],
     ['backupStaleHours 36', 'monitoring: { alerting: { thresholds: { backupStaleHours: 36 } } }\n', 36 * 3600],
-  ])("waits one daily stale threshold before UnifiedBackupNeverReported fires by default, with %s", (_case, yaml, seconds) => {
+  ])("waits the daily stale threshold before UnifiedBackupNeverReported fires by default, with %s", (_case, yaml, seconds) => {
     expect(loadConfigText(yaml, 'c.yaml').alerting.forSeconds.UnifiedBackupNeverReported).toBe(seconds);
   });
 

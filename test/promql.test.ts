@@ -68,7 +68,7 @@ function metricsRead(expr: string): string[] {
 describe('per-job thresholds shared by the recording rules and the dashboards', () => {
   const filter = { hostname: { re: '$hostname' } };
   const builders = [
-    ['the stale threshold', (form: typeof PER_JOB_FORM) => staleThresholdExpr(form, 25)],
+    ['the stale threshold', (form: typeof PER_JOB_FORM) => staleThresholdExpr(form, 25 * 3600)],
     ['the slow threshold', (form: typeof PER_JOB_FORM) => slowThresholdExpr(form, 2.5, 4)],
   ] as const;
 
@@ -84,8 +84,8 @@ describe('per-job thresholds shared by the recording rules and the dashboards', 
     expect(validateExpr(build(rawSeriesForm(filter)).replace('$hostname', '.*'))).toEqual([]);
   });
 
-  it('writes the config numbers into both forms alike: the interval scale and the daily threshold', () => {
-    for (const expr of [staleThresholdExpr(PER_JOB_FORM, 25), staleThresholdExpr(rawSeriesForm(filter), 25)]) {
+  it('writes the config numbers into both forms alike: the interval scale and the daily stale threshold', () => {
+    for (const expr of [staleThresholdExpr(PER_JOB_FORM, 25 * 3600), staleThresholdExpr(rawSeriesForm(filter), 25 * 3600)]) {
       expect(expr).toContain(' * 1.041667');
       expect(expr).toMatch(/ 90000$/);
     }
@@ -99,7 +99,7 @@ describe('per-job thresholds shared by the recording rules and the dashboards', 
   });
 
   it('puts one fallback a line in rule files and keeps panel queries on one line', () => {
-    expect(staleThresholdExpr(PER_JOB_FORM, 30).split('\n')).toHaveLength(5);
-    expect(staleThresholdExpr(rawSeriesForm(filter), 30)).not.toContain('\n');
+    expect(staleThresholdExpr(PER_JOB_FORM, 30 * 3600).split('\n')).toHaveLength(5);
+    expect(staleThresholdExpr(rawSeriesForm(filter), 30 * 3600)).not.toContain('\n');
   });
 });

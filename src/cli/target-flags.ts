@@ -38,7 +38,7 @@ export function resolveTarget(values: ParsedFlags, io: Io): { target: RecordTarg
   return { target: { textfileDir: dir }, hostname };
 }
 
-/** A required or optional non-empty label value (job, repository, stanza). */
+/** A required, non-empty label value (`--job`, `--repository`, `--stanza`). */
 export function labelFlag(values: ParsedFlags, name: string): string {
   return stringFlag(values, name, true);
 }

@@ -74,27 +74,32 @@ export interface ResolvedVerification {
   };
 }
 
-/** Alerting knobs after defaults; each documented where the config schema declares it. */
+/**
+ * Alerting knobs after defaults, each once and under one name; what each does is described where
+ * the config schema declares its key (named here). Verification thresholds are resolved into
+ * `verification` and `postgres.verification`.
+ */
 export interface ResolvedAlerting {
   readonly enabled: boolean;
-  readonly backupStaleHours: number;
+  /** The daily stale threshold in seconds (`backupStaleHours` x 3600); every job's derived threshold scales with it. */
+  readonly dailyStaleSeconds: number;
+  /** `slowBackupMultiplier`: the slow multiplier of jobs without one of their own. */
   readonly slowBackupMultiplier: number;
-  /** Runs shorter than this never count as slow (avoids noise on tiny jobs). */
+  /** `ubm.alerting.slowMinDuration` in seconds. */
   readonly slowMinDurationSeconds: number;
-  /** Successful runs the baseline needs before slow-run alerts start. */
+  /** `ubm.alerting.slowMinBaselineRuns`. */
   readonly slowMinBaselineRuns: number;
-  readonly verificationStaleHours: number;
-  /** Seconds after which a silent self-check counts as stopped. */
+  /** `ubm.alerting.healthStaleAfter` in seconds. */
   readonly healthStaleSeconds: number;
-  /** Prometheus scrape job of node_exporter, for the "host not scraped" alert. */
+  /** `ubm.alerting.nodeExporterJob`. */
   readonly nodeExporterJob: string;
-  /** Maps the design's severities to the labels written on alerts (e.g. high -> warning). */
+  /** `ubm.severities` over the identity: the design's severity -> the label written on alerts. */
   readonly severityMap: Readonly<Record<Severity, string>>;
-  /** Base URL of the runbooks; an alert's runbook_url is this plus `#alertname-lowercase`. */
+  /** `ubm.runbookBaseUrl`. */
   readonly runbookBaseUrl: string;
   /**
    * Each alert's `for:` in seconds: `ubm.alerting.for.<Alert>`, else its default (UnifiedBackupNeverReported:
-   * `ubm.alerting.neverReportedFor`, else one daily stale threshold).
+   * `ubm.alerting.neverReportedFor`, else the daily stale threshold).
    */
   readonly forSeconds: Readonly<Record<AlertName, number>>;
 }

@@ -10,7 +10,7 @@ import { type DeclaredJob, PGBACKREST_OFFSITE_JOB, declaredJobs, effectiveJobs, 
 import type { ResolvedConfig, ResolvedJob, ResolvedPgbackrestRepo, ResolvedRepository, Severity } from './model.js';
 import { type ConfigInput, type OverridesInput, durationSeconds } from './schema.js';
 import { closest } from './suggest.js';
-import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from '../util/duration.js';
+import { SECONDS_PER_HOUR } from '../util/duration.js';
 import { asRecord } from '../util/record.js';
 
 /** `a, b, c` (at most `max` names, then how many more). */
@@ -89,7 +89,7 @@ function knob<K extends keyof OverridesInput>(key: K, job: DeclaredJob, input: C
   return undefined;
 }
 
-function resolveJob(job: DeclaredJob, input: ConfigInput, staleFactor: number, slowMultiplier: number): ResolvedJob {
+function resolveJob(job: DeclaredJob, input: ConfigInput, staleScale: number, slowMultiplier: number): ResolvedJob {
   const frequency = typeof job.spec.frequency === 'string' ? job.spec.frequency : d.DEFAULT_FREQUENCY;
   const intervalSeconds = intervalOf(frequency, d.DEFAULT_FREQUENCY);
   const seconds = (key: 'randomizedDelay' | 'expectedDuration' | 'grace', fallback: number): number => {
@@ -98,7 +98,7 @@ function resolveJob(job: DeclaredJob, input: ConfigInput, staleFactor: number, s
   };
   const staleAfter = knob('staleAfter', job, input);
   const derived =
-    intervalSeconds * staleFactor +
+    intervalSeconds * staleScale +
     seconds('randomizedDelay', d.RANDOMIZED_DELAY_SECONDS) +
     seconds('expectedDuration', d.EXPECTED_DURATION_SECONDS) +
     seconds('grace', d.GRACE_SECONDS);
@@ -115,9 +115,9 @@ function resolveJob(job: DeclaredJob, input: ConfigInput, staleFactor: number, s
 }
 
 /** Every alert's `for:` in whole seconds: its `ubm.alerting.for` entry, else its default. */
-function resolveFor(input: ConfigInput, backupStaleHours: number): Record<AlertName, number> {
+function resolveFor(input: ConfigInput, dailyStaleSeconds: number): Record<AlertName, number> {
   const alerting = input.ubm?.alerting;
-  const out = d.defaultForSeconds(backupStaleHours);
+  const out = d.defaultForSeconds(dailyStaleSeconds);
   // The older spelling of UnifiedBackupNeverReported's for: (crossCheck rejects setting both).
   if (alerting?.neverReportedFor !== undefined) out.UnifiedBackupNeverReported = durationSeconds(alerting.neverReportedFor);
   for (const name of ALERT_NAMES) {
@@ -137,10 +137,10 @@ function pgRepoNumber(name: string): number {
 export function resolveConfig(input: ConfigInput): ResolvedConfig {
   const on = input.enable !== false;
   const thresholds = input.monitoring?.alerting?.thresholds;
-  const backupStaleHours = thresholds?.backupStaleHours ?? d.BACKUP_STALE_HOURS;
-  const staleFactor = d.staleScale(backupStaleHours);
+  const dailyStaleSeconds = (thresholds?.backupStaleHours ?? d.BACKUP_STALE_HOURS) * SECONDS_PER_HOUR;
+  const staleScale = d.staleScale(dailyStaleSeconds);
   const slowBackupMultiplier = thresholds?.slowBackupMultiplier ?? d.SLOW_BACKUP_MULTIPLIER;
-  const verificationStaleHours = thresholds?.verificationStaleHours ?? d.VERIFICATION_STALE_HOURS;
+  const verificationStaleSeconds = (thresholds?.verificationStaleHours ?? d.VERIFICATION_STALE_HOURS) * SECONDS_PER_HOUR;
   const ubm = input.ubm;
   const seconds = (v: Parameters<typeof durationSeconds>[0] | undefined, fallback: number): number => (v === undefined ? fallback : durationSeconds(v));
 
@@ -154,7 +154,7 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
     }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 
-  const jobs = effectiveJobs(input).map((j) => resolveJob(j, input, staleFactor, slowBackupMultiplier));
+  const jobs = effectiveJobs(input).map((j) => resolveJob(j, input, staleScale, slowBackupMultiplier));
 
   const pg = input.postgres;
   const pgOn = postgresEnabled(input);
@@ -164,11 +164,11 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
   const pgbackrestRepos: ResolvedPgbackrestRepo[] = [...new Set([...localRepos, ...offsiteRepos])]
     .sort((a, b) => pgRepoNumber(a) - pgRepoNumber(b))
     .map((name) => ({ name, offsite: offsiteRepos.includes(name) }));
-  const pgVerificationInterval = intervalOf(pg?.verification?.schedule, 'weekly');
+  const pgVerificationInterval = intervalOf(pg?.verification?.schedule, d.PG_VERIFICATION_SCHEDULE);
 
   const v = input.verification;
   const verificationOn = on && v?.enable !== false;
-  const restoreInterval = intervalOf(v?.restoreTesting?.schedule, 'monthly');
+  const restoreInterval = intervalOf(v?.restoreTesting?.schedule, d.RESTORE_TEST_SCHEDULE);
   const checkData = v?.checkData === true;
 
   const severityMap: Record<Severity, string> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info' };
@@ -184,24 +184,24 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
       stanzas: ubm?.postgres?.stanzas ?? d.PG_STANZAS,
       pgbackrestRepos,
       ...(offsiteOn ? { offsiteJob: PGBACKREST_OFFSITE_JOB, offsiteRepository: offsiteRepositoryName(input) } : {}),
-      offsiteMaxAgeSeconds: seconds(ubm?.postgres?.offsiteMaxAge, Math.round(SECONDS_PER_DAY * staleFactor)),
+      offsiteMaxAgeSeconds: seconds(ubm?.postgres?.offsiteMaxAge, Math.round(dailyStaleSeconds)),
       verification: {
         enabled: pgOn && pg?.verification?.enable !== false,
         intervalSeconds: pgVerificationInterval,
-        staleThresholdSeconds: seconds(ubm?.postgres?.verificationStaleAfter, verificationStaleHours * SECONDS_PER_HOUR),
+        staleThresholdSeconds: seconds(ubm?.postgres?.verificationStaleAfter, verificationStaleSeconds),
       },
     },
     verification: {
       enabled: verificationOn,
-      intervalSeconds: intervalOf(v?.schedule, 'weekly'),
-      staleThresholdSeconds: seconds(ubm?.verification?.staleAfter, verificationStaleHours * SECONDS_PER_HOUR),
+      intervalSeconds: intervalOf(v?.schedule, d.VERIFICATION_SCHEDULE),
+      staleThresholdSeconds: seconds(ubm?.verification?.staleAfter, verificationStaleSeconds),
       checkData,
       ...(checkData ? { checkDataSubset: v?.checkDataSubset ?? d.CHECK_DATA_SUBSET } : {}),
       restoreTesting: {
         enabled: verificationOn && v?.restoreTesting?.enable !== false,
         intervalSeconds: restoreInterval,
         // Scaled like backups: verificationStaleHours (a week) would call every monthly test stale.
-        staleThresholdSeconds: seconds(ubm?.restoreTesting?.staleAfter, Math.round(restoreInterval * staleFactor)),
+        staleThresholdSeconds: seconds(ubm?.restoreTesting?.staleAfter, Math.round(restoreInterval * staleScale)),
         sampleFiles: v?.restoreTesting?.sampleFiles ?? d.RESTORE_TEST_SAMPLE_FILES,
       },
     },
@@ -213,16 +213,15 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
     },
     alerting: {
       enabled: monitoringOn && input.monitoring?.alerting?.enable !== false,
-      backupStaleHours,
+      dailyStaleSeconds,
       slowBackupMultiplier,
       slowMinDurationSeconds: seconds(ubm?.alerting?.slowMinDuration, d.SLOW_MIN_DURATION_SECONDS),
       slowMinBaselineRuns: ubm?.alerting?.slowMinBaselineRuns ?? d.SLOW_MIN_BASELINE_RUNS,
-      verificationStaleHours,
       healthStaleSeconds: seconds(ubm?.alerting?.healthStaleAfter, d.HEALTH_STALE_SECONDS),
       nodeExporterJob: ubm?.alerting?.nodeExporterJob ?? d.NODE_EXPORTER_JOB,
       severityMap,
       runbookBaseUrl: ubm?.runbookBaseUrl ?? d.RUNBOOK_BASE_URL,
-      forSeconds: resolveFor(input, backupStaleHours),
+      forSeconds: resolveFor(input, dailyStaleSeconds),
     },
   };
 }

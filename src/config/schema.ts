@@ -2,29 +2,62 @@
  * The config's shape: the design's `modules.services.backup` option tree (as `nix eval --json`
  * prints it), an optional top-level `services` map for hand-written configs, and the kit's own
  * additions under `ubm`. Strict objects: a key that is neither the design's nor the kit's is an error.
- * `ubm schema` prints this very schema as JSON Schema.
+ *
+ * This is the one place each key is documented: what it does, its default and why. `ubm schema`
+ * prints this very schema as JSON Schema, and docs/config.md's key tables are rendered from it
+ * (src/config/docs.ts); the default values themselves live in defaults.ts.
  */
 import { z } from 'zod';
+import { metrics } from '../schema/catalog.js';
 import { formatDuration, parseDurationSeconds } from '../util/duration.js';
 import { ALERT_NAMES, type AlertName } from './alert-names.js';
 import * as d from './defaults.js';
 import { frequencyInterval } from './frequency.js';
+import { DEFAULT_OFFSITE_REPOSITORY, PGBACKREST_OFFSITE_JOB } from './jobs.js';
+
+/** A default as the key itself accepts it (JSON Schema's `default`). */
+type DefaultValue = string | number | boolean | readonly string[];
+
+/** What `ubm schema` and docs/config.md say about a key. */
+interface KeyDoc {
+  /** What the key does and, when it has a default, why that default. */
+  readonly description: string;
+  /** The default, when it is a fixed value. */
+  readonly default?: DefaultValue;
+  /** The default in words, when it derives from other keys (JSON Schema's `default` holds values only). */
+  readonly defaultDescription?: string;
+}
+
+/** Attaches a key's documentation to its schema (zod metadata, which z.toJSONSchema copies). */
+function knob<T extends z.ZodType>(schema: T, doc: KeyDoc): T {
+  return schema.meta({ ...doc });
+}
+
+/** How the description of every accepted-but-ignored key begins (src/config/docs.ts lists them apart). */
+export const IGNORED_DESCRIPTION = 'Accepted and ignored';
 
 /** Options of the design the kit has no use for: accepted, never read. */
 function ignored(what: string): z.ZodOptional<z.ZodUnknown> {
-  return z.unknown().describe(`Accepted and ignored (${what}).`).optional();
+  return z.unknown().describe(`${IGNORED_DESCRIPTION}: ${what}.`).optional();
+}
+
+/** A map key's name, as docs/config.md writes the key (`restic.jobs.<job>`). */
+function mapKey(name: string): z.ZodString {
+  return z.string().meta({ title: name });
 }
 
 const DURATION_MESSAGE = "expected a duration such as '30m' or '26h', or a number of seconds";
 
 /** A duration: seconds as a number, or a string such as `30m`, `26h`, `1d12h`. */
-const duration = z.union(
-  [
-    z.number().nonnegative(),
-    z.string().refine((s) => parseDurationSeconds(s) !== undefined, { error: DURATION_MESSAGE }),
-  ],
-  { error: DURATION_MESSAGE },
-);
+const duration = z
+  .union(
+    [
+      z.number().nonnegative(),
+      z.string().refine((s) => parseDurationSeconds(s) !== undefined, { error: DURATION_MESSAGE }),
+    ],
+    { error: DURATION_MESSAGE },
+  )
+  .meta({ title: 'duration' });
 
 const frequency = z
   .string()
@@ -32,17 +65,29 @@ const frequency = z
     const r = frequencyInterval(s);
     if ('error' in r) ctx.addIssue({ code: 'custom', message: r.error });
   })
-  .describe('systemd calendar shorthand (hourly, daily, weekly, monthly, ...), an OnCalendar expression with a fixed interval, or a duration (6h).');
+  .meta({ title: 'frequency' });
 
 const nonEmpty = z.string().min(1, { error: 'must not be empty' });
 
 /** A pgBackRest repository name: `repo` and its number (repo1, repo2, ...). */
 export const PGBACKREST_REPO_PATTERN = /^repo[1-9][0-9]*$/;
 
-/** ZFS snapshot options, shared by jobs and service backups. */
-const snapshotFields = {
-  useSnapshots: z.boolean().optional(),
-  zfsDataset: z.string().nullable().optional().describe('Required when useSnapshots is true.'),
+/** The daily stale threshold at its default, in words. */
+const DAILY_STALE_DEFAULT = `the daily stale threshold (${d.BACKUP_STALE_HOURS} h)`;
+/** A derived stale threshold, in words: a job's interval scaled by the daily stale threshold. */
+const SCALED_INTERVAL = 'interval x backupStaleHours/24';
+
+/** The fields of a job that the kit reads, shared by jobs and service backups. */
+const jobFields = {
+  repository: knob(nonEmpty, { description: 'The restic repository the job writes to: must be a key of `repositories`.' }),
+  frequency: knob(frequency.optional(), {
+    description:
+      'How often the job runs: a systemd calendar shorthand (hourly, daily, weekly, ...), an OnCalendar expression with a fixed interval, or a duration (6h); see Frequencies. Its longest gap is the interval its stale threshold derives from.',
+    default: d.DEFAULT_FREQUENCY,
+  }),
+  tags: knob(z.array(z.string()).optional(), { description: 'Snapshot tags; each names a job class for `ubm.classes` overrides.', default: [] }),
+  useSnapshots: knob(z.boolean().optional(), { description: 'Back up from a ZFS snapshot; the kit only checks that `zfsDataset` is set.', default: false }),
+  zfsDataset: knob(z.string().nullable().optional(), { description: 'The ZFS dataset to snapshot; required when `useSnapshots` is true.' }),
 };
 
 /** What a job backs up and how it runs: the design's business, not the monitoring's. */
@@ -61,14 +106,11 @@ function requireDatasetForSnapshots(j: { useSnapshots?: boolean | undefined; zfs
   }
 }
 
-/** The design's job submodule (`_internal.allJobs.<name>`, `restic.jobs.<name>`). */
+/** The design's job submodule (`_internal.allJobs.<job>`, `restic.jobs.<job>`). */
 const job = z
   .strictObject({
-    enable: z.boolean().optional().describe('Jobs with enable: false are not expected to run.'),
-    repository: nonEmpty.describe('Name of the repository (a key of repositories).'),
-    frequency: frequency.optional().describe(`How often the job runs (default ${d.DEFAULT_FREQUENCY}); its stale threshold derives from it.`),
-    tags: z.array(z.string()).optional().describe('Snapshot tags; a tag names a job class for ubm.classes overrides.'),
-    ...snapshotFields,
+    enable: knob(z.boolean().optional(), { description: '`false`: the job is not expected to run.', default: true }),
+    ...jobFields,
     ...ignoredJobFields,
   })
   .superRefine(requireDatasetForSnapshots);
@@ -76,88 +118,198 @@ const job = z
 /** The design's service backup submodule (`services.<name>.backup`). */
 const serviceBackup = z
   .strictObject({
-    enable: z.boolean().optional().describe('Only services with enable: true get a job (service-<name>).'),
-    repository: nonEmpty.describe('Name of the repository (a key of repositories).'),
-    frequency: frequency.optional(),
-    tags: z.array(z.string()).optional(),
-    ...snapshotFields,
+    enable: knob(z.boolean().optional(), { description: 'Only a backup with `enable: true` (of a service that is not `enable: false`) is a job.', default: false }),
+    ...jobFields,
     ...ignoredJobFields,
     retention: ignored('retention policy'),
   })
   .superRefine(requireDatasetForSnapshots);
 
+const SHOWN_ON_NOTHING = 'Kept in the resolved config; the generated rules and dashboards do not read it.';
+
 const repository = z.strictObject({
-  url: z.string().optional().describe('Read only to be dropped: a URL never leaves the config.'),
-  passwordFile: z.string().optional().describe('A file path; never read.'),
-  environmentFile: z.string().nullable().optional().describe('A file path; never read.'),
-  primary: z.boolean().optional(),
-  type: z.enum(['local', 's3', 'b2', 'rest']).optional(),
-  repositoryName: z.string().optional().describe("Display name such as 'NFS' or 'R2'."),
-  repositoryLocation: z.string().optional().describe("Location such as 'nas-1' or 'offsite'."),
+  url: knob(z.string().optional(), { description: 'Accepted and dropped at once: a URL never reaches the resolved config, a metric, a rule or a dashboard.' }),
+  passwordFile: knob(z.string().optional(), { description: 'A secret file path: accepted and dropped at once, never read.' }),
+  environmentFile: knob(z.string().nullable().optional(), { description: 'A secret file path: accepted and dropped at once, never read.' }),
+  primary: knob(z.boolean().optional(), { description: `Whether this is the host's primary repository. ${SHOWN_ON_NOTHING}`, default: false }),
+  type: knob(z.enum(['local', 's3', 'b2', 'rest']).optional(), { description: `The repository's backend. ${SHOWN_ON_NOTHING}` }),
+  repositoryName: knob(z.string().optional(), { description: `Display name such as \`NFS\` or \`R2\`. ${SHOWN_ON_NOTHING}` }),
+  repositoryLocation: knob(z.string().optional(), { description: `Location such as \`nas-1\` or \`offsite\`. ${SHOWN_ON_NOTHING}` }),
   pruneSchedule: ignored('prune schedule'),
 });
 
 const thresholds = z.strictObject({
-  backupStaleHours: z.number().positive().optional().describe(`Stale threshold of a daily job in hours (default ${d.BACKUP_STALE_HOURS}); other frequencies scale by backupStaleHours/24.`),
-  slowBackupMultiplier: z.number().gt(1).optional().describe(`A run slower than this multiple of its baseline is slow (default ${d.SLOW_BACKUP_MULTIPLIER}).`),
-  verificationStaleHours: z.number().positive().optional().describe(`Hours without a passing verification before it is stale (default ${d.VERIFICATION_STALE_HOURS}).`),
+  backupStaleHours: knob(z.number().positive().optional(), {
+    description:
+      `The daily stale threshold: hours without a successful run after which a daily job is stale. Every other frequency scales by the same factor, backupStaleHours/24 (${d.BACKUP_STALE_HOURS / 24} by default: hourly 75 min, weekly 210 h). ` +
+      `${d.BACKUP_STALE_HOURS} h is one day plus a 6 h buffer for the timer's 30-minute randomized delay, a long run and a late reboot.`,
+    default: d.BACKUP_STALE_HOURS,
+  }),
+  slowBackupMultiplier: knob(z.number().gt(1).optional(), {
+    description:
+      `A run slower than this multiple of its baseline (the moving average of earlier successful runs) is slow; must be greater than 1. ` +
+      `${d.SLOW_BACKUP_MULTIPLIER} tolerates the normal spread of incremental backups (a big change set now and then) without hiding a run that doubled.`,
+    default: d.SLOW_BACKUP_MULTIPLIER,
+  }),
+  verificationStaleHours: knob(z.number().positive().optional(), {
+    description:
+      `Hours without a passing \`restic check\` or PostgreSQL backup verification after which verification is stale. ` +
+      `${d.VERIFICATION_STALE_HOURS} h is the design's weekly verification schedule; the Stale alerts' \`for:\` (${formatDuration(d.VERIFICATION_STALE_FOR_SECONDS)}) covers the check's run time.`,
+    default: d.VERIFICATION_STALE_HOURS,
+  }),
 });
 
 /** Per-job or per-class threshold overrides (`ubm.jobs.<job>`, `ubm.classes.<tag>`). */
 const overrides = z.strictObject({
-  staleAfter: duration.optional().describe('The stale threshold itself, replacing the derived one.'),
-  slowMultiplier: z.number().gt(1).optional().describe('Replaces slowBackupMultiplier for the job.'),
-  randomizedDelay: duration.optional().describe("Added to the derived threshold: the timer's RandomizedDelaySec (default 0)."),
-  expectedDuration: duration.optional().describe("Added to the derived threshold: the job's usual run time (default 0)."),
-  grace: duration.optional().describe('Added to the derived threshold: any further slack (default 0).'),
+  staleAfter: knob(duration.optional(), {
+    description: 'The stale threshold itself, replacing the derived one.',
+    defaultDescription: `${SCALED_INTERVAL} + randomizedDelay + expectedDuration + grace`,
+  }),
+  slowMultiplier: knob(z.number().gt(1).optional(), { description: 'Replaces slowBackupMultiplier for the job; must be greater than 1.', defaultDescription: 'slowBackupMultiplier' }),
+  randomizedDelay: knob(duration.optional(), {
+    description:
+      "Added to the derived stale threshold: the timer's RandomizedDelaySec. 0, as are expectedDuration and grace, because the daily stale threshold's 25 % buffer already covers the design's 30-minute delay and normal run times; " +
+      'set them for a job whose delay or run time is a large part of its interval (an hourly job that runs 40 minutes).',
+    default: formatDuration(d.RANDOMIZED_DELAY_SECONDS),
+  }),
+  expectedDuration: knob(duration.optional(), {
+    description: "Added to the derived stale threshold: the job's usual run time (0 for the reason given at randomizedDelay).",
+    default: formatDuration(d.EXPECTED_DURATION_SECONDS),
+  }),
+  grace: knob(duration.optional(), {
+    description: 'Added to the derived stale threshold: any further slack (0 for the reason given at randomizedDelay).',
+    default: formatDuration(d.GRACE_SECONDS),
+  }),
 });
 
+/** Why each alert's `for:` defaults to what it does. */
+const FOR_REASONS: Readonly<Record<AlertName, string>> = (() => {
+  const failed = 'Rides out a systemd retry that succeeds within minutes.';
+  const stale = 'A run finishing right at the threshold lands at the next scrapes.';
+  const verificationStale = `The weekly check runs right as a ${d.VERIFICATION_STALE_HOURS} h threshold expires.`;
+  return {
+    UnifiedBackupFailed: failed,
+    UnifiedBackupStale: stale,
+    UnifiedBackupSlow: 'The duration gauge changes once per run; a short wait avoids alerting on a half-scraped update.',
+    UnifiedBackupNeverReported:
+      'How long a configured job may go without any metric. A new daily job has run within the daily stale threshold; raise it when you often add weekly or monthly jobs (they first report after their first run).',
+    ResticVerificationFailed: failed,
+    ResticVerificationStale: verificationStale,
+    ResticRestoreTestFailed: failed,
+    ResticRestoreTestStale: verificationStale,
+    PostgresBackupVerificationFailed: failed,
+    PostgresBackupVerificationStale: verificationStale,
+    PostgresOffsiteBackupFailed: failed,
+    PostgresOffsiteBackupStale: stale,
+    BackupMonitoringUnhealthy: 'One failed scrape or self-check is not yet a broken monitoring path.',
+  };
+})();
+
 /** `ubm.alerting.for`: one optional duration per alert name; any other key is an unknown key with a "did you mean". */
-const alertFor = z
-  .strictObject(
-    Object.fromEntries(
-      ALERT_NAMES.map((name) => {
-        const def = d.defaultForSeconds(d.BACKUP_STALE_HOURS)[name];
-        const note = name === 'UnifiedBackupNeverReported' ? `one daily stale threshold, ${formatDuration(d.NEVER_REPORTED_FOR_SECONDS)} at backupStaleHours ${d.BACKUP_STALE_HOURS}` : formatDuration(def);
-        return [name, duration.optional().describe(`for: of ${name} (default ${note}).`)];
-      }),
-    ) as Record<AlertName, z.ZodOptional<typeof duration>>,
-  )
-  .describe("Replaces alerts' for: durations, e.g. {UnifiedBackupFailed: 0s}; keys are alert names, values durations (whole seconds).");
+const alertFor = z.strictObject(
+  Object.fromEntries(
+    ALERT_NAMES.map((name) => {
+      const doc: KeyDoc =
+        name === 'UnifiedBackupNeverReported'
+          ? { description: `The \`for:\` of ${name}. ${FOR_REASONS[name]}`, defaultDescription: DAILY_STALE_DEFAULT }
+          : { description: `The \`for:\` of ${name}. ${FOR_REASONS[name]}`, default: formatDuration(d.defaultForSeconds(d.DAILY_STALE_SECONDS)[name]) };
+      return [name, knob(duration.optional(), doc)];
+    }),
+  ) as Record<AlertName, z.ZodOptional<typeof duration>>,
+);
+
+/** The label a design severity is written as: itself by default. */
+function severityLabel(severity: string): z.ZodOptional<typeof nonEmpty> {
+  return knob(nonEmpty.optional(), { description: `The \`severity\` label of the design's ${severity} alerts.`, default: severity });
+}
 
 const ubm = z.strictObject({
-  hostnames: z.array(nonEmpty).min(1).optional().describe("The fleet's hostnames; only example data uses them (default [localhost])."),
-  runbookBaseUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional().describe('Where docs/runbooks.md is published; runbook_url = this + #alertname.'),
-  severities: z
-    .strictObject({
-      critical: nonEmpty.optional(),
-      high: nonEmpty.optional(),
-      medium: nonEmpty.optional(),
-      low: nonEmpty.optional(),
-      info: nonEmpty.optional(),
-    })
-    .optional()
-    .describe('Maps the design severities to the labels written on alerts, e.g. {high: warning, medium: warning}.'),
+  hostnames: knob(z.array(nonEmpty).min(1).optional(), {
+    description: "The fleet's hostnames. Only example data (the generated promtool tests, the dashboards' defaults) uses them; rules never name a host.",
+    default: d.HOSTNAMES,
+  }),
+  runbookBaseUrl: knob(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(), {
+    description: "Where docs/runbooks.md is published; an alert's `runbook_url` is this plus `#` and the alert name in lower case (the heading's anchor). Must be http(s).",
+    default: d.RUNBOOK_BASE_URL,
+  }),
+  severities: knob(
+    z
+      .strictObject({
+        critical: severityLabel('critical'),
+        high: severityLabel('high'),
+        medium: severityLabel('medium'),
+        low: severityLabel('low'),
+        info: severityLabel('info'),
+      })
+      .optional(),
+    { description: "Maps the design's severities to the `severity` label written on alerts, e.g. `{high: warning, medium: warning}`." },
+  ),
   alerting: z
     .strictObject({
-      slowMinDuration: duration.optional().describe(`Runs shorter than this never count as slow (default ${d.SLOW_MIN_DURATION_SECONDS}s).`),
-      slowMinBaselineRuns: z.number().int().positive().optional().describe(`Successful runs the baseline needs before slow alerts start (default ${d.SLOW_MIN_BASELINE_RUNS}).`),
-      healthStaleAfter: duration.optional().describe(`Age of the last self-check at which it counts as stopped (default ${d.HEALTH_STALE_SECONDS}s).`),
-      nodeExporterJob: nonEmpty.optional().describe(`Prometheus scrape job of node_exporter (default ${d.NODE_EXPORTER_JOB}).`),
-      for: alertFor.optional(),
-      neverReportedFor: duration.optional().describe('Kept for compatibility: the same as for.UnifiedBackupNeverReported (set only one of them).'),
+      slowMinDuration: knob(duration.optional(), {
+        description:
+          "Runs shorter than this never count as slow. A job that finishes within 5 minutes is not worth a notification for taking twice its usual 2 minutes; small jobs' durations are noisy (cache warm-up, lock waits).",
+        default: formatDuration(d.SLOW_MIN_DURATION_SECONDS),
+      }),
+      slowMinBaselineRuns: knob(z.number().int().positive().optional(), {
+        description: "Successful runs the baseline must average before slow-run alerts start. One or two runs (often the first, full backup) say little about a job's normal time.",
+        default: d.SLOW_MIN_BASELINE_RUNS,
+      }),
+      healthStaleAfter: knob(duration.optional(), {
+        description:
+          'Age of the last self-check (`ubm health`) at which the self-check counts as stopped. The design runs it every 5 minutes; 15 minutes is three missed runs, so one slow or skipped run does not alert.',
+        default: formatDuration(d.HEALTH_STALE_SECONDS),
+      }),
+      nodeExporterJob: knob(nonEmpty.optional(), {
+        description:
+          "The Prometheus scrape job of node_exporter. Its `up` and textfile scrape-error series feed BackupMonitoringUnhealthy, so every target of the job counts as a backup host: point it at a scrape job of your backup hosts. `node` is the name in Prometheus' and NixOS' examples.",
+        default: d.NODE_EXPORTER_JOB,
+      }),
+      for: knob(alertFor.optional(), {
+        description:
+          "Replaces alerts' `for:` durations (how long an alert's condition must hold before it fires), e.g. `{UnifiedBackupFailed: 0s}`. Keys must be alert names (a typo is an error with a \"did you mean\"); values are durations of 0 or more, rounded to whole seconds, and `0s` fires on the first evaluation that sees the condition. " +
+          'The generated promtool tests follow the values. Shorten them for tests, or lengthen one that pages too eagerly for your setup; the thresholds themselves stay where they are.',
+      }),
+      neverReportedFor: knob(duration.optional(), { description: 'Kept for compatibility: the same as `ubm.alerting.for.UnifiedBackupNeverReported`; setting both is an error.' }),
     })
     .optional(),
-  jobs: z.record(z.string(), overrides).optional().describe('Threshold overrides per job name; beat class and global settings.'),
-  classes: z.record(z.string(), overrides).optional().describe('Threshold overrides per job tag; beat global settings.'),
-  verification: z.strictObject({ staleAfter: duration.optional() }).optional().describe('Overrides verificationStaleHours for restic check.'),
-  restoreTesting: z.strictObject({ staleAfter: duration.optional() }).optional().describe('Stale threshold of restore tests (default: their interval x backupStaleHours/24).'),
+  jobs: knob(z.record(mapKey('job'), overrides).optional(), {
+    description: "Threshold overrides per job; a job's own override beats its classes' and the global settings, knob by knob. Keys must be jobs.",
+  }),
+  classes: knob(z.record(mapKey('tag'), overrides).optional(), {
+    description: 'Threshold overrides per job tag (a job class); they beat the global settings, and a job with several takes each knob from the first of its tags that sets it. Keys must be tags of some job.',
+  }),
+  verification: z
+    .strictObject({
+      staleAfter: knob(duration.optional(), { description: 'The stale threshold of `restic check`, replacing verificationStaleHours.', defaultDescription: 'verificationStaleHours' }),
+    })
+    .optional(),
+  restoreTesting: z
+    .strictObject({
+      staleAfter: knob(duration.optional(), {
+        description: 'The stale threshold of restore tests. It scales with their schedule as a backup job\'s does, because verificationStaleHours (a week) would call every monthly test stale: monthly tests are stale after 38.75 days.',
+        defaultDescription: SCALED_INTERVAL,
+      }),
+    })
+    .optional(),
   postgres: z
     .strictObject({
-      stanzas: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected a pgBackRest stanza name' })).min(1).optional().describe('pgBackRest stanzas (default [main]).'),
-      repos: z.array(z.string().regex(PGBACKREST_REPO_PATTERN, { error: "expected a pgBackRest repository name such as 'repo1'" })).optional().describe('pgBackRest repositories besides the offsite ones (default [repo1]).'),
-      offsiteMaxAge: duration.optional().describe('Age after which the offsite copy is no longer recent (default: one daily stale threshold).'),
-      verificationStaleAfter: duration.optional().describe('Overrides verificationStaleHours for PostgreSQL backup verification.'),
+      stanzas: knob(z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected a pgBackRest stanza name' })).min(1).optional(), {
+        description: "The host's pgBackRest stanzas. `main` is pgBackRest's and the design's usual name.",
+        default: d.PG_STANZAS,
+      }),
+      repos: knob(z.array(z.string().regex(PGBACKREST_REPO_PATTERN, { error: "expected a pgBackRest repository name such as 'repo1'" })).optional(), {
+        description: "pgBackRest repositories (`repoN`) besides the offsite ones (`postgres.pgbackrest.offsiteRepos`). pgBackRest's first is `repo1`.",
+        default: d.PG_REPOS,
+      }),
+      offsiteMaxAge: knob(duration.optional(), {
+        description: "Age of the newest offsite backup after which the offsite copy is no longer recent. The design's offsite job runs daily, hence the daily stale threshold.",
+        defaultDescription: DAILY_STALE_DEFAULT,
+      }),
+      verificationStaleAfter: knob(duration.optional(), {
+        description: 'The stale threshold of PostgreSQL backup verification, replacing verificationStaleHours.',
+        defaultDescription: 'verificationStaleHours',
+      }),
     })
     .optional(),
 });
@@ -165,75 +317,112 @@ const ubm = z.strictObject({
 /** The whole config file. */
 export const configSchema = z
   .strictObject({
-    enable: z.boolean().optional().describe('enable: false turns the whole setup off: no job, verification, PostgreSQL part or alert is expected.'),
-    repositories: z.record(z.string(), repository).optional(),
+    enable: knob(z.boolean().optional(), { description: '`false` turns the whole setup off: no job, verification, PostgreSQL part or alert is expected.', default: true }),
+    repositories: knob(z.record(mapKey('name'), repository).optional(), { description: 'The restic repositories by name: jobs refer to these names, and the `repository` label holds them.' }),
     restic: z
       .strictObject({
-        enable: z.boolean().optional().describe('enable: false: no restic job is expected to run.'),
-        jobs: z.record(z.string(), job).optional(),
+        enable: knob(z.boolean().optional(), { description: '`false`: no restic job is expected to run.', default: true }),
+        jobs: knob(z.record(mapKey('job'), job).optional(), { description: "Hand-declared jobs (the design's job submodule); they beat discovered jobs of the same name." }),
       })
       .optional(),
-    _internal: z.strictObject({ allJobs: z.record(z.string(), job).optional() }).optional(),
-    services: z
-      .record(
-        z.string(),
-        z.strictObject({
-          enable: z.boolean().optional().describe('A disabled service gets no job.'),
-          backup: serviceBackup.nullable().optional(),
-          dataDir: ignored('data directory'),
-        }),
-      )
-      .optional()
-      .describe('Hand-written service declarations: each enabled backup is a job named service-<name>.'),
-    postgres: z
+    _internal: z
       .strictObject({
-        enable: z.boolean().optional(),
-        pgbackrest: z
-          .strictObject({
-            enableOffsite: z.boolean().optional().describe('The restic job postgres-pgbackrest carries the archives offsite.'),
-            offsiteRepository: z.string().optional().describe('Restic repository of that job; must be a key of repositories.'),
-            offsiteRepos: z
-              .array(z.string().regex(PGBACKREST_REPO_PATTERN, { error: "expected a pgBackRest repository name such as 'repo2'" }))
-              .optional()
-              .describe('ubm addition: pgBackRest repositories that are offsite copies (e.g. [repo2]).'),
-            archivePath: ignored('archive path'),
-            excludePatterns: ignored('exclude patterns'),
-          })
-          .optional(),
-        verification: z
-          .strictObject({
-            enable: z.boolean().optional(),
-            schedule: frequency.optional(),
-            testDatabase: ignored('test database'),
-          })
-          .optional(),
+        allJobs: knob(z.record(mapKey('job'), job).optional(), { description: "The design's consolidated job list: discovered services plus hand-declared jobs." }),
       })
       .optional(),
+    services: knob(
+      z
+        .record(
+          mapKey('name'),
+          z.strictObject({
+            enable: knob(z.boolean().optional(), { description: '`false`: the service gets no job, whatever its backup says.', default: true }),
+            backup: knob(serviceBackup.nullable().optional(), {
+              description: "The service's backup: with `enable: true` it is a job named `service-<name>`, tagged with the service's name first, as the design's discovery does.",
+            }),
+            dataDir: ignored('data directory'),
+          }),
+        )
+        .optional(),
+      { description: 'Hand-written service declarations, as the design declares services.' },
+    ),
+    postgres: knob(
+      z
+        .strictObject({
+          enable: knob(z.boolean().optional(), { description: '`false` turns the PostgreSQL part off; it is on whenever `postgres` is present.', default: true }),
+          pgbackrest: z
+            .strictObject({
+              enableOffsite: knob(z.boolean().optional(), {
+                description: `The restic job \`${PGBACKREST_OFFSITE_JOB}\` (daily, to \`offsiteRepository\`) carries the pgBackRest archives offsite; it is a job like any other unless a job of that name is already declared. On by default, as in the design.`,
+                default: true,
+              }),
+              offsiteRepository: knob(z.string().optional(), {
+                description: "The restic repository of that job: must be a key of `repositories` while `enableOffsite` is on. The default is the design's.",
+                default: DEFAULT_OFFSITE_REPOSITORY,
+              }),
+              offsiteRepos: knob(z.array(z.string().regex(PGBACKREST_REPO_PATTERN, { error: "expected a pgBackRest repository name such as 'repo2'" })).optional(), {
+                description: `The kit's addition: the pgBackRest repositories that are offsite copies (e.g. \`[repo2]\`); their state is reported as \`${metrics.postgresPgbackrestOffsiteBackupStatus.name}\`.`,
+                default: [],
+              }),
+              archivePath: ignored('archive path'),
+              excludePatterns: ignored('exclude patterns'),
+            })
+            .optional(),
+          verification: z
+            .strictObject({
+              enable: knob(z.boolean().optional(), { description: 'PostgreSQL backup verification is expected to run.', default: true }),
+              schedule: knob(frequency.optional(), { description: 'How often PostgreSQL backup verification runs (a frequency).', default: d.PG_VERIFICATION_SCHEDULE }),
+              testDatabase: ignored('test database'),
+            })
+            .optional(),
+        })
+        .optional(),
+      { description: 'The PostgreSQL part: stanzas, pgBackRest repositories, verification and the offsite copy.' },
+    ),
     snapshots: z.strictObject({ enable: ignored('ZFS snapshot coordination'), retentionPolicy: ignored('snapshot retention') }).optional(),
     monitoring: z
       .strictObject({
-        enable: z.boolean().optional(),
+        enable: knob(z.boolean().optional(), { description: '`false`: no alerts and no dashboards.', default: true }),
         textfileCollector: z
           .strictObject({
-            directory: z.string().min(1).optional(),
-            retentionDays: z.number().int().nonnegative().optional(),
+            directory: knob(z.string().min(1).optional(), {
+              description:
+                "Where node_exporter's textfile collector reads `.prom` files: where `ubm health --config` and `ubm pgbackrest --config` write when neither `--textfile-dir` nor `$UBM_TEXTFILE_DIR` says otherwise. The default is Debian's and NixOS' path.",
+              default: d.TEXTFILE_DIRECTORY,
+            }),
+            retentionDays: knob(z.number().int().nonnegative().optional(), {
+              description: "The design's retention of `.prom` files in days (a week covers a weekly job's files). ubm removes no file by age; `ubm health --config` removes the files of jobs the config no longer lists.",
+              default: d.TEXTFILE_RETENTION_DAYS,
+            }),
           })
           .optional(),
-        alerting: z.strictObject({ enable: z.boolean().optional(), thresholds: thresholds.optional() }).optional(),
-        dashboards: z.strictObject({ enable: z.boolean().optional(), outputPath: ignored('dashboard output path') }).optional(),
+        alerting: z
+          .strictObject({
+            enable: knob(z.boolean().optional(), { description: '`false`: the rule file holds the recording rules only.', default: true }),
+            thresholds: thresholds.optional(),
+          })
+          .optional(),
+        dashboards: z
+          .strictObject({
+            enable: knob(z.boolean().optional(), { description: '`false`: `ubm generate` writes no dashboards.', default: true }),
+            outputPath: ignored('dashboard output path'),
+          })
+          .optional(),
       })
       .optional(),
     verification: z
       .strictObject({
-        enable: z.boolean().optional(),
-        schedule: frequency.optional(),
-        checkData: z.boolean().optional(),
-        checkDataSubset: z.string().regex(/^(\d+(\.\d+)?%|\d+\/\d+|\d+[KMGT]?)$/, { error: "expected a restic --read-data-subset value such as '10%' or '1/5'" }).optional(),
+        enable: knob(z.boolean().optional(), { description: '`restic check` of every repository is expected to run.', default: true }),
+        schedule: knob(frequency.optional(), { description: 'How often `restic check` runs (a frequency).', default: d.VERIFICATION_SCHEDULE }),
+        checkData: knob(z.boolean().optional(), { description: 'Whether the check also reads pack data (`restic check --read-data-subset`).', default: false }),
+        checkDataSubset: knob(
+          z.string().regex(/^(\d+(\.\d+)?%|\d+\/\d+|\d+[KMGT]?)$/, { error: "expected a restic --read-data-subset value such as '10%' or '1/5'" }).optional(),
+          { description: "The `--read-data-subset` of the check when `checkData` is on. The design's 10 % reads everything once in ten weeks of weekly checks.", default: d.CHECK_DATA_SUBSET },
+        ),
         restoreTesting: z
           .strictObject({
-            enable: z.boolean().optional(),
-            schedule: frequency.optional(),
-            sampleFiles: z.number().int().positive().optional(),
+            enable: knob(z.boolean().optional(), { description: 'Sample-restore tests are expected to run.', default: true }),
+            schedule: knob(frequency.optional(), { description: 'How often restore tests run (a frequency); their stale threshold scales with it.', default: d.RESTORE_TEST_SCHEDULE }),
+            sampleFiles: knob(z.number().int().positive().optional(), { description: "Files a restore test restores and compares: the design's number.", default: d.RESTORE_TEST_SAMPLE_FILES }),
           })
           .optional(),
         testDir: ignored('restore test directory'),
@@ -244,9 +433,9 @@ export const configSchema = z
     serviceDiscovery: ignored('service discovery'),
     schedule: ignored('default schedules'),
     performance: ignored('cache and resources'),
-    ubm: ubm.optional().describe("The kit's own additions: thresholds, severities, runbooks, fleet."),
+    ubm: knob(ubm.optional(), { description: "The kit's own additions: thresholds, severities, runbooks, fleet." }),
   })
-  .describe('unified-backup-monitoring config: the design\'s modules.services.backup tree plus the kit\'s additions under ubm.');
+  .describe("unified-backup-monitoring config: the design's modules.services.backup tree plus the kit's additions under ubm.");
 
 /** The config after shape validation, before resolution. */
 export type ConfigInput = z.infer<typeof configSchema>;

@@ -27,7 +27,7 @@ export function jobDashboard(config: ResolvedConfig): DashboardSpec {
           ),
           statPanel({ title: 'Last success', description: 'Time since the last successful run (since the first run for a job that never succeeded).', unit: 's', width: 4, height: 5 }, one(q.lastSuccessAge)),
           statPanel(
-            { title: 'Duration / baseline', description: `Last duration as a multiple of the job's baseline: yellow from ${knobs.slowMultiplier} ×, where UnifiedBackupSlow fires.`, unit: TIMES_UNIT, width: 4, height: 5, thresholds: durationRatioSteps(knobs) },
+            { title: 'Duration / baseline', description: `Last duration as a multiple of the job's baseline: yellow from ${knobs.slowBackupMultiplier} ×, where UnifiedBackupSlow fires.`, unit: TIMES_UNIT, width: 4, height: 5, thresholds: durationRatioSteps(knobs) },
             one(q.durationRatio),
           ),
           statPanel(
@@ -41,7 +41,7 @@ export function jobDashboard(config: ResolvedConfig): DashboardSpec {
         title: 'Thresholds and history',
         panels: [
           timeseriesPanel(
-            { title: 'Age of last success and stale threshold', description: 'Time since the last success against the stale threshold the job is held to (the written threshold, else its expected interval scaled like the config, else the daily default).', unit: 's', width: 12, height: 8 },
+            { title: 'Age of last success and stale threshold', description: 'Time since the last success against the stale threshold the job is held to (the written threshold, else its expected interval x backupStaleHours/24, else the daily stale threshold).', unit: 's', width: 12, height: 8 },
             [
               { expr: q.lastSuccessAge, legend: 'age {{backup_job}}' },
               { expr: q.staleThreshold, legend: 'threshold {{backup_job}}' },

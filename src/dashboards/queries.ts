@@ -2,11 +2,10 @@
  * The PromQL behind every panel, built from the catalog (never a metric name typed here) and
  * from the config's alerting knobs, so that a panel's colours agree with the alerts.
  */
-import type { ResolvedConfig } from '../config/model.js';
+import type { ResolvedAlerting, ResolvedConfig } from '../config/model.js';
 import { type MetricDef, externalMetrics, metrics } from '../schema/catalog.js';
 import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, type Matchers, by, on, sel } from '../promql/selector.js';
 import { rawSeriesForm, slowThresholdExpr, staleThresholdExpr } from '../promql/thresholds.js';
-import { SECONDS_PER_HOUR } from '../util/duration.js';
 import { ALERT_NAMES } from '../rules/alerts.js';
 import { HOST_FILTER, JOB_FILTER, REPOSITORY_FILTER, varRef } from './variables.js';
 
@@ -28,26 +27,13 @@ export function ageOf(metric: MetricDef, filter: Matchers): string {
   return `time() - ${sel(metric, filter)}`;
 }
 
-/** The per-job numbers the job queries use, all from the config. */
-export interface JobKnobs {
-  /** backupStaleHours: a daily job's stale threshold in hours; other jobs' thresholds scale with their interval. */
-  readonly backupStaleHours: number;
-  /** Stale threshold of a daily job (backupStaleHours) in seconds: the fallback when no threshold was written. */
-  readonly dailyStaleSeconds: number;
-  readonly slowMultiplier: number;
-  readonly slowMinDurationSeconds: number;
-  readonly slowMinBaselineRuns: number;
-}
+/** The alerting knobs the job queries use, under the resolved config's names. */
+export type JobKnobs = Pick<ResolvedAlerting, 'dailyStaleSeconds' | 'slowBackupMultiplier' | 'slowMinDurationSeconds' | 'slowMinBaselineRuns'>;
 
 /** Reads the job knobs from the config. */
 export function jobKnobs(config: ResolvedConfig): JobKnobs {
-  return {
-    backupStaleHours: config.alerting.backupStaleHours,
-    dailyStaleSeconds: config.alerting.backupStaleHours * SECONDS_PER_HOUR,
-    slowMultiplier: config.alerting.slowBackupMultiplier,
-    slowMinDurationSeconds: config.alerting.slowMinDurationSeconds,
-    slowMinBaselineRuns: config.alerting.slowMinBaselineRuns,
-  };
+  const { dailyStaleSeconds, slowBackupMultiplier, slowMinDurationSeconds, slowMinBaselineRuns } = config.alerting;
+  return { dailyStaleSeconds, slowBackupMultiplier, slowMinDurationSeconds, slowMinBaselineRuns };
 }
 
 /** Queries about restic backup jobs. */
@@ -57,13 +43,13 @@ export function jobQueries(knobs: JobKnobs, filter: Matchers = JOB_FILTER) {
   // A job that never succeeded ages from its first recorded run, as the Stale alert counts it.
   const lastSuccessAge = `time() - (${sel(metrics.resticBackupLastSuccessTimestamp, filter)} or ${sel(metrics.resticBackupFirstRunTimestampSeconds, filter)})`;
   // Computed from the raw series as the recording rules compute it, so that dashboards need no rules loaded.
-  const staleThreshold = staleThresholdExpr(rawSeriesForm(filter), knobs.backupStaleHours);
+  const staleThreshold = staleThresholdExpr(rawSeriesForm(filter), knobs.dailyStaleSeconds);
   const ageRatio = `(${lastSuccessAge}) / ${onJob} (${staleThreshold})`;
   const duration = sel(metrics.resticBackupDurationSeconds, filter);
   const baseline = `${sel(metrics.resticBackupDurationBaselineSeconds, filter)} > 0`;
   const durationRatio = `${duration} / ${onJob} (${baseline})`;
   // The slow threshold (multiplier x baseline, for baselines of enough runs), computed as its recording rule computes it.
-  const slowThreshold = slowThresholdExpr(rawSeriesForm(filter), knobs.slowMultiplier, knobs.slowMinBaselineRuns);
+  const slowThreshold = slowThresholdExpr(rawSeriesForm(filter), knobs.slowBackupMultiplier, knobs.slowMinBaselineRuns);
   // The UnifiedBackupSlow alert's conditions: a run longer than the minimum and the slow threshold, and successful.
   const slow = `${duration} > ${knobs.slowMinDurationSeconds} > ${onJob} (${slowThreshold}) and ${onJob} (${status} == 1)`;
   return {

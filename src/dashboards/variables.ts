@@ -31,7 +31,7 @@ export const REPOSITORY_FILTER: Matchers = { ...HOST_FILTER, repository: follow(
 /** Matchers of per-job series. */
 export const JOB_FILTER: Matchers = { ...REPOSITORY_FILTER, backup_job: follow(VARIABLES.backupJob) };
 
-/** One variable as the dashboards declare it; common.ts turns it into an SDK builder. */
+/** One variable as the dashboards declare it; dashboard.ts (variableBuilder) turns it into an SDK builder. */
 export interface VariableSpec {
   readonly name: string;
   readonly label: string;

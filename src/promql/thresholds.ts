@@ -5,7 +5,6 @@
  */
 import { staleScale } from '../config/defaults.js';
 import { metrics } from '../schema/catalog.js';
-import { SECONDS_PER_HOUR } from '../util/duration.js';
 import { JOB_LABELS, type Matchers, type SelectableMetric, by, num, on, sel } from './selector.js';
 
 /** How a threshold expression reads a job's series. */
@@ -38,16 +37,16 @@ export function rawSeriesForm(filter: Matchers): JobSeriesForm {
 /**
  * A job's stale threshold in seconds:
  * 1. the threshold `ubm health --config` writes (per-job and per-class overrides included);
- * 2. else the interval `ubm run`/`ubm emit` record, scaled like a daily job's backupStaleHours;
- * 3. else a daily job's threshold, for jobs whose emitter records no interval.
+ * 2. else the interval `ubm run`/`ubm emit` record, scaled by the daily stale threshold (interval x backupStaleHours/24);
+ * 3. else the daily stale threshold, for jobs whose emitter records no interval.
  */
-export function staleThresholdExpr(form: JobSeriesForm, backupStaleHours: number): string {
+export function staleThresholdExpr(form: JobSeriesForm, dailyStaleSeconds: number): string {
   return [
     form.value(metrics.backupMonitoringJobStaleThresholdSeconds),
     'or',
-    `${form.value(metrics.resticBackupExpectedIntervalSeconds)} * ${num(staleScale(backupStaleHours))}`,
+    `${form.value(metrics.resticBackupExpectedIntervalSeconds)} * ${num(staleScale(dailyStaleSeconds))}`,
     'or',
-    form.constant(metrics.resticBackupStatus, backupStaleHours * SECONDS_PER_HOUR),
+    form.constant(metrics.resticBackupStatus, dailyStaleSeconds),
   ].join(form.separator);
 }
 

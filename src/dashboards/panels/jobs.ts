@@ -25,7 +25,7 @@ export const AGE_RATIO_STEPS = steps(SEVERITY_COLOURS.ok, [1, SEVERITY_COLOURS.h
 
 /** Colour steps of "last duration / baseline": yellow (the Slow alert's severity) from the slow multiplier. */
 export function durationRatioSteps(knobs: JobKnobs): ReturnType<typeof steps> {
-  return steps(SEVERITY_COLOURS.ok, [knobs.slowMultiplier, SEVERITY_COLOURS.medium]);
+  return steps(SEVERITY_COLOURS.ok, [knobs.slowBackupMultiplier, SEVERITY_COLOURS.medium]);
 }
 
 /** The four counters at the top of the overview: failing, stale and slow jobs, firing backup alerts. */
@@ -43,7 +43,7 @@ export function jobCounters(knobs: JobKnobs, width = 6): cog.Builder<Panel>[] {
     ),
     counter(
       'Slow jobs',
-      `Jobs whose last run took more than their slow multiplier (default ${knobs.slowMultiplier}) times their duration baseline, ran at least ${formatDuration(knobs.slowMinDurationSeconds)} and have a baseline of at least ${knobs.slowMinBaselineRuns} runs; the UnifiedBackupSlow alert fires for each.`,
+      `Jobs whose last run took more than their slow multiplier (default ${knobs.slowBackupMultiplier}) times their duration baseline, ran at least ${formatDuration(knobs.slowMinDurationSeconds)} and have a baseline of at least ${knobs.slowMinBaselineRuns} runs; the UnifiedBackupSlow alert fires for each.`,
       q.slowCount,
       SEVERITY_COLOURS.medium,
     ),
