@@ -8,5 +8,8 @@ export default defineConfig({
     // Real-tool suites start servers on loopback ports; two workers fit the 2-core machine.
     maxWorkers: 2,
     reporters: ['default'],
+    // Removes each file's temporary directories; 'stack' runs that afterAll after the file's own.
+    setupFiles: ['test/support/cleanup.ts'],
+    sequence: { hooks: 'stack' },
   },
 });

@@ -31,10 +31,13 @@ if [ ! -x "$TOOLS_DIR/bin/promtool" ] || [ ! -x "$TOOLS_DIR/bin/prometheus" ]; t
   echo "install-tools: unpacking prometheus and promtool into .tools/bin"
   apt_update_once
   work=$(mktemp -d)
+  # Removed however this step ends: a failed download must not leave a folder in $TMPDIR.
+  trap 'rm -rf "$work"' EXIT
   (cd "$work" && apt-get download -qq prometheus >/dev/null 2>&1 && dpkg-deb -x prometheus_*.deb root)
   mkdir -p "$TOOLS_DIR/bin"
   cp "$work/root/usr/bin/prometheus" "$work/root/usr/bin/promtool" "$TOOLS_DIR/bin/"
   rm -rf "$work"
+  trap - EXIT
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

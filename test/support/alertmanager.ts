@@ -6,7 +6,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { type Server, startServer, tempDir, waitFor } from './servers.js';
+import { type Server, startServer, waitFor } from './servers.js';
+import { tempDir } from './temp.js';
 
 /** One alert as Alertmanager's webhook payload carries it. */
 export interface WebhookAlert {

@@ -7,7 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort, tempDir, waitFor } from './servers.js';
+import { freePort, waitFor } from './servers.js';
+import { tempDir } from './temp.js';
 import { requireTool } from './tools.js';
 
 /** A running cluster with its pgBackRest setup. */

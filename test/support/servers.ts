@@ -2,10 +2,10 @@
  * Starting the real servers on 127.0.0.1 with private data directories, and stopping them by PID.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from './temp.js';
 import { requireTool } from './tools.js';
 
 /** A running server started by a test. */
@@ -29,11 +29,6 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolvePort(port));
     });
   });
-}
-
-/** Makes a private temporary directory. */
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `ubm-${prefix}-`));
 }
 
 /** Polls fn until it returns a value (not undefined) or the deadline passes. */
