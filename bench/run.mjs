@@ -3,9 +3,10 @@
 // `sections` below (or pass --only id,id to run some).
 //
 //   node bench/run.mjs [--only emit,run] [--quick]
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emitSection } from './emit.mjs';
+import { importCostSection } from './import-cost.mjs';
 import { ROOT, machineDescription } from './lib.mjs';
 import { runOverheadSection } from './run-overhead.mjs';
 
@@ -13,6 +14,7 @@ import { runOverheadSection } from './run-overhead.mjs';
 export const sections = [
   { id: 'emit', run: () => emitSection() },
   { id: 'run', run: () => runOverheadSection() },
+  { id: 'import', run: () => importCostSection() },
   { id: 'generate', run: async () => (await import('./generate.mjs')).generateSection() },
   {
     id: 'rule-eval',
@@ -28,6 +30,25 @@ function parseArgs(argv) {
   return { only, quick: argv.includes('--quick') };
 }
 
+/** Splits markdown into blocks that each start at a `## ` heading (the first block is what precedes them). */
+function blocks(text) {
+  return text.split(/\n(?=## )/).map((b) => b.trim());
+}
+
+/**
+ * The sections to write: with --only, the file's other sections are kept as they are and the new
+ * ones replace those with the same heading (or are appended), so a partial run never loses results.
+ */
+function mergeWithExisting(file, parts, partial) {
+  if (!partial || !existsSync(file)) return parts;
+  const kept = blocks(readFileSync(file, 'utf8')).slice(1).filter((b) => !b.startsWith('## Machine'));
+  const heading = (b) => b.split('\n', 1)[0];
+  const fresh = new Map(parts.map((p) => [heading(p), p]));
+  const merged = kept.map((b) => fresh.get(heading(b)) ?? b);
+  for (const p of parts) if (!kept.some((b) => heading(b) === heading(p))) merged.push(p);
+  return merged;
+}
+
 /** Runs the chosen sections and writes bench/RESULTS.md. */
 export async function main(argv = process.argv.slice(2)) {
   const options = parseArgs(argv);
@@ -40,6 +61,8 @@ export async function main(argv = process.argv.slice(2)) {
     parts.push((await section.run(options)).trim());
     process.stderr.write(`bench: ${section.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }
+  const file = join(ROOT, 'bench', 'RESULTS.md');
+  const all = mergeWithExisting(file, parts, options.only !== undefined);
   const text = `# Benchmark results
 
 Written by \`npm run bench\` (bench/run.mjs); medians of repeated runs, ratios taken within the same
@@ -49,9 +72,9 @@ run. Numbers from a shared machine: read them as orders of magnitude and ratios,
 
 ${machine}
 
-${parts.join('\n\n')}
+${all.join('\n\n')}
 `;
-  writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), text);
+  writeFileSync(file, text);
   process.stdout.write(text);
 }
 

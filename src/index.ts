@@ -1,41 +1,30 @@
 /** unified-backup-monitoring: the library's public face (re-exports only). */
 export * from './schema/catalog.js';
-export * from './schema/groups.js';
 export type * from './config/model.js';
 export { parseDurationSeconds, formatDuration } from './util/duration.js';
-// The exporter's library API (issue #2): record what `ubm emit` and `ubm run` record, from TypeScript hooks.
-export {
-  recordBackup,
-  recordVerification,
-  recordRestoreTest,
-  recordPostgresVerification,
-  recordPostgresOffsite,
-  recordHealth,
-  recordGroup,
-  type RecordTarget,
-  type BackupRecord,
-  type CheckRecord,
-  type RestoreTestRecord,
-  type HealthRecord,
-} from './exporter/record.js';
-export { runBackup, type RunBackupOptions, type RunBackupResult } from './exporter/run-backup.js';
-export { runCommand, type CommandResult, type RunCommandOptions } from './exporter/run-command.js';
+// The recording API (also the light subpath `unified-backup-monitoring/record`).
+export * from './record.js';
+// Textfile groups: layout, members and typed builder of each; typed samples.
+export { textfileGroups, type GroupKey, type GroupLayout, type TextfileGroup } from './groups/index.js';
+export { resticBackupGroup, nextBaseline } from './groups/restic-backup.js';
+export { resticVerificationGroup, type VerificationRun } from './groups/restic-verification.js';
+export { resticRestoreTestGroup } from './groups/restic-restore-test.js';
+export { postgresVerificationGroup, type PostgresVerificationRun } from './groups/postgres-verification.js';
+export { postgresOffsiteGroup, type OffsiteRun } from './groups/postgres-offsite.js';
+export { pgbackrestGroup, type PgbackrestRead, type PgbackrestRepoState, type PgbackrestLatestBackup } from './groups/pgbackrest.js';
+export { monitoringHealthGroup } from './groups/monitoring-health.js';
+export { monitoringExpectedJobsGroup, type ExpectedJob, type ExpectedJobs } from './groups/monitoring-expected-jobs.js';
+export { sample, maybeSample, present, carried, type SeriesValue, type GroupSample, type ExactLabels } from './schema/series.js';
 export {
   writeGroup,
   groupFilePath,
   parseExposition,
   isExporterTempFile,
-  carried,
-  resolveTextfileDir,
-  resolveHostname,
-  DEFAULT_TEXTFILE_DIR,
   type WriteGroupRequest,
-  type SeriesValue,
   type ParsedSample,
 } from './exporter/textfile.js';
 export { pushGroup, type PushGroupRequest } from './exporter/pushgateway.js';
 export { encodeSeries } from './exporter/encode.js';
-export { BASELINE_ALPHA, type BackupRun, type BackupSummaryFigures, type CheckRun, type RestoreTestRun, type HealthRun } from './exporter/families.js';
 export { parseResticSummaryLine, findResticSummary, ResticSummaryScanner, type ResticSummary } from './sources/restic.js';
 export { UsageError } from './util/errors.js';
 // Sources: what pgBackRest and restic report, read as the commands read it.
@@ -46,7 +35,9 @@ export { resticRestoreTest, type RestoreTestOutcome, type RestoreTestOptions } f
 // Config and generators (these load zod and the Grafana SDK; hooks that only record need none of them).
 export { loadConfig, loadConfigText, configJsonSchema, type LoadedConfig } from './config/load.js';
 export { ConfigError } from './config/errors.js';
+export { generateOutputs, mergeOutputs, PRODUCERS } from './generate.js';
+export { OUTPUT_FORMATS, type OutputFormat, type GenerateContext, type OutputProducer } from './config/output.js';
 export { generateRuleFiles, RULE_FILES } from './rules/files.js';
 export { ALERT_NAMES, type AlertName } from './rules/alerts.js';
-export { generateDashboards, lintDashboard } from './dashboards/index.js';
+export { generateDashboards, lintDashboard, DASHBOARDS_DIR } from './dashboards/index.js';
 export { validateExpr } from './promql/validate.js';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeSeries } from '../src/exporter/encode.js';
 import type { SeriesValue } from '../src/exporter/textfile.js';
 import { type LabelName, allMetrics, externalMetrics } from '../src/schema/catalog.js';
-import { groupLayouts } from '../src/schema/groups.js';
+import { textfileGroups } from '../src/groups/index.js';
 import { tsFiles } from './support/source-files.js';
 import { REPO_ROOT, requireTool } from './support/tools.js';
 
@@ -77,7 +77,7 @@ describe('the metric catalog', () => {
       expect(m.labels[0], m.name).toBe('hostname');
       expect(m.labels, m.name).not.toContain('job');
       expect(m.labels, m.name).not.toContain('instance');
-      for (const key of groupLayouts[m.group].keyLabels) expect(m.labels, m.name).toContain(key);
+      for (const key of textfileGroups[m.group].keyLabels) expect(m.labels, m.name).toContain(key);
     }
   });
 

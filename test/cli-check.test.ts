@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { RULE_FILES } from '../src/rules/files.js';
 import { captureIo } from './support/capture-io.js';
-import { tempDir } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { REPO_ROOT, toolPath } from './support/tools.js';
 
 /** A directory holding what `ubm generate` writes (with extra args). */

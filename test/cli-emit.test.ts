@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { memoryIo, snapshotDir, ubm } from './exporter/helpers.js';
-import { tempDir } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { REPO_ROOT, requireTool } from './support/tools.js';
 
 const FIXTURES = join(REPO_ROOT, 'fixtures', 'emit');
@@ -58,7 +58,7 @@ describe('ubm emit refuses bad input', () => {
   });
 
   /** [case, argv after `emit`, the problem the line must name, options]. */
-  const table: ReadonlyArray<[string, (d: string) => string[], string, { asUser?: number; env?: Record<string, string> }?]> = [
+  const table: ReadonlyArray<[string, (d: string) => string[], string, { unprivileged?: boolean; env?: Record<string, string> }?]> = [
     ['an unknown family', (d) => ['backups', ...GOOD, '--textfile-dir', d], "unknown family 'backups'"],
     ['no family at all', (d) => [...GOOD, '--textfile-dir', d], 'missing FAMILY'],
     ['an unknown flag', (d) => ['backup', ...GOOD, '--colour', 'red', '--textfile-dir', d], "unknown flag '--colour'"],
@@ -81,7 +81,7 @@ describe('ubm emit refuses bad input', () => {
     ['an exit code above 255', (d) => ['backup', ...GOOD, '--exit-code', '256', '--textfile-dir', d], '--exit-code must be a whole number from 0 to 255'],
     ['a missing directory', () => ['backup', ...GOOD, '--textfile-dir', join(root, 'nope')], `textfile directory ${join(root, 'nope')} does not exist`],
     ['a file given as the directory', () => ['backup', ...GOOD, '--textfile-dir', join(root, 'plain-file')], `textfile directory ${join(root, 'plain-file')} is not a directory`],
-    ['an unwritable directory', (d) => ['backup', ...GOOD, '--textfile-dir', d], `textfile directory ${dir} is not writable`, { asUser: 65534 }],
+    ['an unwritable directory', (d) => ['backup', ...GOOD, '--textfile-dir', d], `textfile directory ${dir} is not writable`, { unprivileged: true }],
     ['a missing directory from $UBM_TEXTFILE_DIR', () => ['backup', ...GOOD], `textfile directory ${join(root, 'env-nope')} does not exist`, { env: { UBM_TEXTFILE_DIR: join(root, 'env-nope') } }],
     ['both a directory and a Pushgateway', (d) => ['backup', ...GOOD, '--textfile-dir', d, '--pushgateway', 'http://127.0.0.1:9'], 'give --textfile-dir or --pushgateway, not both'],
     ['a Pushgateway URL that is not http', () => ['backup', ...GOOD, '--pushgateway', 'ftp://example.org'], '--pushgateway must be an http:// or https:// URL'],

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
-import { mergeOutputs } from '../src/cli/outputs.js';
+import { mergeOutputs } from '../src/generate.js';
 import { EXAMPLE_CONFIG_NAME, loadConfig } from '../src/config/load.js';
 import { RULE_FILES, generateRuleFiles } from '../src/rules/files.js';
 import { captureIo } from './support/capture-io.js';
 import { runUbm } from './support/processes.js';
-import { tempDir } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { REPO_ROOT } from './support/tools.js';
 
 const RULES = [RULE_FILES.inhibit, RULE_FILES.days, RULE_FILES.tests, RULE_FILES.rules];

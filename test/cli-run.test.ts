@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition } from '../src/exporter/textfile.js';
 import { metrics } from '../src/schema/catalog.js';
 import { snapshotDir, spawnCollect, ubm } from './exporter/helpers.js';
-import { tempDir } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { UBM_BIN, requireTool, toolPath } from './support/tools.js';
 
 /** The values of one job's file, by metric name. */
@@ -184,7 +184,7 @@ describe('ubm run refuses bad input before running anything', () => {
   chmodSync(root, 0o755);
   chmodSync(dir, 0o755);
 
-  const table: ReadonlyArray<[string, string[], string, { asUser?: number }?]> = [
+  const table: ReadonlyArray<[string, string[], string, { unprivileged?: boolean }?]> = [
     ["no '--' before the command", ['--job', 'j', '--repository', 'r', '--textfile-dir', dir, 'touch', marker], "put the command after '--' (ubm run --job J --repository R -- touch ...)"],
     ["a stray argument before '--'", ['--job', 'j', 'extra', '--repository', 'r', '--textfile-dir', dir, ...COMMAND], "unexpected argument 'extra' before '--'"],
     ["nothing after '--'", ['--job', 'j', '--repository', 'r', '--textfile-dir', dir, '--'], "missing command: put it after '--'"],
@@ -194,7 +194,7 @@ describe('ubm run refuses bad input before running anything', () => {
     ['an unknown flag', ['--job', 'j', '--repository', 'r', '--status', 'success', '--textfile-dir', dir, ...COMMAND], "unknown flag '--status'"],
     ['a bad expected interval', ['--job', 'j', '--repository', 'r', '--expected-interval', 'weekly', '--textfile-dir', dir, ...COMMAND], "--expected-interval must be seconds"],
     ['a missing directory', ['--job', 'j', '--repository', 'r', '--textfile-dir', join(root, 'nope'), ...COMMAND], `textfile directory ${join(root, 'nope')} does not exist`],
-    ['an unwritable directory', ['--job', 'j', '--repository', 'r', '--textfile-dir', dir, ...COMMAND], `textfile directory ${dir} is not writable`, { asUser: 65534 }],
+    ['an unwritable directory', ['--job', 'j', '--repository', 'r', '--textfile-dir', dir, ...COMMAND], `textfile directory ${dir} is not writable`, { unprivileged: true }],
     ['both targets', ['--job', 'j', '--repository', 'r', '--textfile-dir', dir, '--pushgateway', 'http://127.0.0.1:9', ...COMMAND], 'give --textfile-dir or --pushgateway, not both'],
   ];
 

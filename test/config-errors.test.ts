@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { captureIo } from './support/capture-io.js';
-import { tempDir } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { REPO_ROOT } from './support/tools.js';
 
 const BAD = join(REPO_ROOT, 'fixtures', 'config', 'bad');

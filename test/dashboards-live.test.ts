@@ -12,7 +12,8 @@ import { EXAMPLE_CONFIG } from '../src/config/example.js';
 import { loadConfig } from '../src/config/load.js';
 import type { ResolvedConfig } from '../src/config/model.js';
 import { dashboardModels, panelQueries, substituteVariables } from '../src/dashboards/index.js';
-import { type Server, promQuery, startNodeExporter, startPrometheus, tempDir, waitFor } from './support/servers.js';
+import { type Server, promQuery, startNodeExporter, startPrometheus, waitFor } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { REPO_ROOT, UBM_BIN, toolPath } from './support/tools.js';
 
 const config: ResolvedConfig = loadConfig(undefined, REPO_ROOT).config;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { dump } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG } from '../src/config/example.js';
@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../src/config/model.js';
 import { renderPanelTables } from '../src/dashboards/docs.js';
 import { type Json, dashboardModels, dashboardUid, generateDashboards, lintDashboard, panelQueries, substituteVariables } from '../src/dashboards/index.js';
 import { validateExpr } from '../src/promql/validate.js';
-import { tempDir } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { REPO_ROOT, requireTool } from './support/tools.js';
 
 /** The built-in example config, resolved. */
@@ -50,8 +50,12 @@ const files = generateDashboards(config);
 const allQueries = [...dashboardModels(config).values()].flatMap(panelQueries);
 
 describe('generated dashboards', () => {
-  it('writes an overview, a job and a host dashboard, named after their UIDs', () => {
-    expect([...files.keys()].sort()).toEqual(['ubm-host.json', 'ubm-job.json', 'ubm-overview.json']);
+  it('writes an overview, a job and a host dashboard under dashboards/, named after their UIDs', () => {
+    expect([...files.keys()].sort()).toEqual(['dashboards/ubm-host.json', 'dashboards/ubm-job.json', 'dashboards/ubm-overview.json']);
+  });
+
+  it('writes no dashboard when monitoring.dashboards.enable is false, as the CLI does', () => {
+    expect(generateDashboards({ ...config, monitoring: { ...config.monitoring, dashboardsEnabled: false } }).size).toBe(0);
   });
 
   it('renders the same bytes every time, with sorted keys and a trailing newline', () => {
@@ -69,7 +73,7 @@ describe('generated dashboards', () => {
   });
 
   it.each([...files.keys()])('gives %s the datasource, hostname, repository and backup_job variables, multi-value with All', (file) => {
-    const vars = list(obj(obj(model(config, file)).templating).list).map(obj);
+    const vars = list(obj(obj(model(config, basename(file))).templating).list).map(obj);
     expect(vars.map((v) => v.name)).toEqual(['datasource', 'hostname', 'repository', 'backup_job']);
     expect(vars[0]?.type).toBe('datasource');
     for (const v of vars.slice(1)) expect([v.type, v.multi, v.includeAll, v.allValue]).toEqual(['query', true, true, '.*']);
@@ -100,7 +104,7 @@ describe('generated dashboards', () => {
   });
 
   it('colours a job red when it fails, orange when stale and yellow when slow, at the config thresholds', () => {
-    const custom: ResolvedConfig = { ...config, alerting: { ...config.alerting, slowBackupMultiplier: 3.5, backupStaleHours: 48 } };
+    const custom: ResolvedConfig = { ...config, alerting: { ...config.alerting, slowBackupMultiplier: 3.5, dailyStaleSeconds: 48 * 3600 } };
     const table = panel(model(custom, 'ubm-overview.json'), 'Backup jobs');
     const overrides = list(obj(table.fieldConfig).overrides).map(obj);
     const stepsOf = (title: string): Json => {
@@ -110,7 +114,7 @@ describe('generated dashboards', () => {
     expect(stepsOf('Status')).toEqual([{ color: 'red', value: null }, { color: 'green', value: 1 }]);
     expect(stepsOf('Age / stale threshold')).toEqual([{ color: 'green', value: null }, { color: 'orange', value: 1 }]);
     expect(stepsOf('Duration / baseline')).toEqual([{ color: 'green', value: null }, { color: 'yellow', value: 3.5 }]);
-    // The stale ratio falls back to the config's daily threshold (48 h) and its scale (48/24 = 2 intervals).
+    // The stale ratio falls back to the daily stale threshold (48 h) and its scale (48 h / 24 h = 2 intervals).
     const ratio = list(table.targets).map(obj)[2]?.expr;
     expect(ratio).toContain('* 2 or ');
     expect(ratio).toContain('* 0 + 172800');
@@ -198,11 +202,11 @@ describe('dashboard UIDs', () => {
 
 describe('the repository', () => {
   it.each([...files.entries()])('keeps dashboards/%s up to date (regenerate with `vitest -u`)', async (path, content) => {
-    await expect(content).toMatchFileSnapshot(join(REPO_ROOT, 'dashboards', path));
+    await expect(content).toMatchFileSnapshot(join(REPO_ROOT, path));
   });
 
   it('holds no stray file in dashboards/', () => {
-    expect(readdirSync(join(REPO_ROOT, 'dashboards')).sort()).toEqual([...files.keys()].sort());
+    expect(readdirSync(join(REPO_ROOT, 'dashboards')).map((f) => `dashboards/${f}`).sort()).toEqual([...files.keys()].sort());
   });
 
   it('describes every panel in docs/dashboards.md, as the dashboards hold them', () => {

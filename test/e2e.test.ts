@@ -5,7 +5,7 @@
  * a webhook receiver served by this test. Thresholds are shortened in the configs under
  * fixtures/e2e/, never by editing generated rules. Topology: docs/e2e-and-bench.md.
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,8 @@ import { externalMetrics, metrics } from '../src/schema/catalog.js';
 import { type WebhookAlert, type WebhookReceiver, alertmanagerAlerts, postAlert, startAlertmanager, startPushgateway, startWebhookReceiver } from './support/alertmanager.js';
 import { runProcess, runUbm } from './support/processes.js';
 import { waitForEvaluationAfter } from './support/prometheus-api.js';
-import { type Server, promQuery, startNodeExporter, startPrometheus, tempDir, waitFor } from './support/servers.js';
+import { type Server, promQuery, startNodeExporter, startPrometheus, waitFor } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { REPO_ROOT, requireTool } from './support/tools.js';
 
 const FIXTURES = join(REPO_ROOT, 'fixtures', 'e2e');
@@ -44,7 +45,7 @@ describe('the live stack: backup hook -> textfile or Pushgateway -> Prometheus -
   const textfilesB = join(root, 'textfiles-b');
   const source = join(root, 'source');
   const resticEnv = { RESTIC_REPOSITORY: join(root, 'repo'), RESTIC_PASSWORD: 'e2e correct horse', RESTIC_CACHE_DIR: join(root, 'cache') };
-  const started: Array<Server & { dir?: string }> = [];
+  const started: Server[] = [];
   let webhook: WebhookReceiver | undefined;
   let alertmanagerUrl = '';
   let pushgatewayUrl = '';
@@ -120,12 +121,10 @@ describe('the live stack: backup hook -> textfile or Pushgateway -> Prometheus -
     // Every server stops by its PID, the last started first, even when the setup failed half-way.
     for (const server of started.reverse()) {
       await server.stop().catch(() => undefined);
-      if (server.dir !== undefined) rmSync(server.dir, { recursive: true, force: true });
     }
     await webhook?.stop();
     // A setup that failed early may leave restic init running: let it finish before its directory goes.
     await resticInit?.catch(() => undefined);
-    rmSync(root, { recursive: true, force: true });
   });
 
   it('records a real restic backup through ubm run, and no alert fires for it', async () => {

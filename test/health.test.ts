@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { groupFilePath, parseExposition } from '../src/exporter/textfile.js';
 import { memoryIo, sampleLines, ubm } from './exporter/helpers.js';
-import { startNodeExporter, tempDir } from './support/servers.js';
+import { startNodeExporter } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { REPO_ROOT } from './support/tools.js';
 
 const FIXTURES = join(REPO_ROOT, 'fixtures', 'health');
@@ -133,7 +134,7 @@ describe('ubm health refuses', () => {
     const dir = copyCase('healthy');
     chmodSync(dir, 0o755);
     const before = readdirSync(dir).sort();
-    const result = await ubm(['health', '--textfile-dir', dir], { asUser: 65534 });
+    const result = await ubm(['health', '--textfile-dir', dir], { unprivileged: true });
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: `ubm health: textfile directory ${dir} is not writable (EACCES)\n` });
     expect(readdirSync(dir).sort()).toEqual(before);
   });

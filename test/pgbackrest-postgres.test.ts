@@ -11,7 +11,7 @@ import { main } from '../src/cli.js';
 import { parseExposition } from '../src/exporter/textfile.js';
 import { memoryIo, sampleLines, snapshotDir, ubm } from './exporter/helpers.js';
 import { type PgCluster, startPgCluster } from './support/postgres.js';
-import { tempDir } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { requireTool } from './support/tools.js';
 
 /** The parts of `pgbackrest info --output=json` this test checks against. */

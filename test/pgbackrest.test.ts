@@ -11,12 +11,12 @@ import { main } from '../src/cli.js';
 import { encodeSeries } from '../src/exporter/encode.js';
 import { parseExposition } from '../src/exporter/textfile.js';
 import { parseJsonLossless } from '../src/sources/lossless-json.js';
-import { pgbackrestSeries } from '../src/sources/pgbackrest-metrics.js';
+import { pgbackrestGroup } from '../src/groups/pgbackrest.js';
 import { parseVerifyStatus } from '../src/sources/pgbackrest-runner.js';
 import { type RepoSummary, evaluateOffsite, summarizeStanza, walSegmentPosition } from '../src/sources/pgbackrest-summary.js';
 import { parsePgbackrestInfo } from '../src/sources/pgbackrest.js';
 import { memoryIo, sampleLines, snapshotDir } from './exporter/helpers.js';
-import { tempDir } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { REPO_ROOT, requireTool } from './support/tools.js';
 
 const FIXTURES = join(REPO_ROOT, 'fixtures', 'pgbackrest');
@@ -132,7 +132,7 @@ describe('pgbackrest metrics of each captured info output', () => {
   it.each(['two-repos', 'full-diff-incr', 'legacy-upgraded', 'repo-unreachable'])('%s', async (name) => {
     const [stanza] = parsePgbackrestInfo(info(name));
     if (stanza === undefined) throw new Error('no stanza');
-    const text = await encodeSeries(pgbackrestSeries('db-host', summarizeStanza(stanza), NOW / 1000));
+    const text = await encodeSeries(pgbackrestGroup.build([], { ...summarizeStanza(stanza), hostname: 'db-host', endedAtMs: NOW }));
     await expect(text).toMatchFileSnapshot(join(FIXTURES, name, 'expected.prom'));
     const check = spawnSync(requireTool('promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect({ status: check.status, output: check.stdout + check.stderr }).toEqual({ status: 0, output: '' });

@@ -14,7 +14,7 @@ import { RULE_FILES, generateRuleFiles } from '../src/rules/files.js';
 import { alertmanagerAlerts, startAlertmanager } from './support/alertmanager.js';
 import { runProcess } from './support/processes.js';
 import type { Server } from './support/servers.js';
-import { tempDir } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { REPO_ROOT, requireTool } from './support/tools.js';
 
 const promtool = requireTool('promtool');

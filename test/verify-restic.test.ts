@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { parseExposition } from '../src/exporter/textfile.js';
 import { memoryIo, sampleLines, snapshotDir, spawnCollect, ubm } from './exporter/helpers.js';
-import { tempDir } from './support/servers.js';
+import { tempDir } from './support/temp.js';
 import { requireTool } from './support/tools.js';
 
 const PASSWORD = 'correct horse battery staple';

@@ -6,12 +6,13 @@
  */
 import { closeSync, lstatSync, openSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { recordGroup, recordHealth } from '../exporter/record.js';
+import { record, recordHealth } from '../exporter/record.js';
 import { textfileDirProblem } from '../exporter/dirs.js';
 import { tempPathFor } from '../exporter/filename.js';
 import { DEFAULT_TEXTFILE_DIR, resolveHostname, resolveTextfileDir } from '../exporter/textfile.js';
 import { metrics } from '../schema/catalog.js';
-import { type TextFile, expectedJobSeries, judgeTextfiles, staleJobFiles, staleTempFiles } from '../sources/textfile-health.js';
+import { monitoringExpectedJobsGroup } from '../groups/monitoring-expected-jobs.js';
+import { type TextFile, judgeTextfiles, staleJobFiles, staleTempFiles } from '../hooks/textfile-health.js';
 import { SECONDS_PER_HOUR } from '../util/duration.js';
 import { type FlagSpec, parseFlags, stringFlag } from './flags.js';
 import type { Io } from './io.js';
@@ -117,7 +118,7 @@ export async function health(argv: readonly string[], io: Io): Promise<number> {
     for (const name of removeAll(dir, staleJobFiles(dir, readdirSync(dir), jobs))) {
       io.stdout(`removed ${name}: its job is no longer in the config\n`);
     }
-    await recordGroup(target, 'monitoring_expected_jobs', hostname, {}, () => expectedJobSeries(hostname, jobs));
+    await record(target, monitoringExpectedJobsGroup, { hostname, jobs });
   }
 
   const { files, unreadable } = readPromFiles(dir);

@@ -4,11 +4,11 @@
  * --verify, the result of `pgbackrest verify`.
  */
 import { readFileSync } from 'node:fs';
-import { OFFSITE_MAX_AGE_SECONDS } from '../config/defaults.js';
+import { DAILY_STALE_SECONDS } from '../config/defaults.js';
 import { PGBACKREST_REPO_PATTERN } from '../config/schema.js';
-import { recordGroup, recordPostgresOffsite, recordPostgresVerification } from '../exporter/record.js';
+import { record, recordPostgresOffsite, recordPostgresVerification } from '../exporter/record.js';
 import { DEFAULT_TEXTFILE_DIR } from '../exporter/textfile.js';
-import { pgbackrestSeries } from '../sources/pgbackrest-metrics.js';
+import { pgbackrestGroup } from '../groups/pgbackrest.js';
 import {
   DEFAULT_PGBACKREST_USER,
   type PgbackrestInvocation,
@@ -36,7 +36,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   verify: { type: 'boolean', help: 'also run `pgbackrest verify` on each repository and record postgres_backup_verification_*' },
   'verify-repo': { type: 'string', value: 'repoN', multiple: true, help: 'with --verify, verify only this repository (repeatable; default: all)' },
   'offsite-repo': { type: 'string', value: 'repoN', multiple: true, help: 'a repository that holds the offsite copy (repeatable; adds to the config\'s)' },
-  'offsite-max-age': { type: 'string', value: 'D', help: `newest backup age beyond which the offsite copy is stale (default: the config's, else ${OFFSITE_MAX_AGE_SECONDS / SECONDS_PER_HOUR}h)` },
+  'offsite-max-age': { type: 'string', value: 'D', help: `newest backup age beyond which the offsite copy is stale (default: the config's, else ${DAILY_STALE_SECONDS / SECONDS_PER_HOUR}h)` },
   config: { type: 'string', value: 'FILE', help: 'backup config: offsite repositories, their max age and the textfile directory' },
   ...targetFlagSpecs,
   'textfile-dir': { type: 'string', value: 'DIR', help: `textfile directory (default $UBM_TEXTFILE_DIR, else the config's, else ${DEFAULT_TEXTFILE_DIR})` },
@@ -132,7 +132,7 @@ export async function pgbackrest(argv: readonly string[], io: Io): Promise<numbe
   if (verifyRepos.length > 0 && v.verify !== true) throw new UsageError('--verify-repo needs --verify');
   const config = loadOptionalConfig('pgbackrest', stringFlag(v, 'config'), io);
   const offsiteRepos = [...new Set([...(config?.postgres.pgbackrestRepos.filter((r) => r.offsite).map((r) => r.name) ?? []), ...repoListFlag(v, 'offsite-repo')])].sort();
-  const maxAge = durationFlag(v, 'offsite-max-age') ?? config?.postgres.offsiteMaxAgeSeconds ?? OFFSITE_MAX_AGE_SECONDS;
+  const maxAge = durationFlag(v, 'offsite-max-age') ?? config?.postgres.offsiteMaxAgeSeconds ?? DAILY_STALE_SECONDS;
   const user = stringFlag(v, 'pgbackrest-user') ?? DEFAULT_PGBACKREST_USER;
   const { target, hostname } = resolveTarget(withConfigTextfileDir(v, config, io), io);
   const inv: PgbackrestInvocation = { env: io.env, config: stringFlag(v, 'pgbackrest-config'), user };
@@ -145,7 +145,7 @@ export async function pgbackrest(argv: readonly string[], io: Io): Promise<numbe
   const nowSeconds = Math.floor(nowMs / 1000);
   const findings = statusFindings(summary);
 
-  await recordGroup(target, 'pgbackrest', hostname, { stanza: stanzaName }, () => pgbackrestSeries(hostname, summary, nowSeconds));
+  await record(target, pgbackrestGroup, { ...summary, hostname, endedAtMs: nowMs });
 
   for (const repo of offsiteRepos) {
     const verdict = evaluateOffsite(summary.repos.find((r) => r.repo === repo), nowSeconds, maxAge);

@@ -2,7 +2,7 @@
  * `ubm run --job J --repository R [...] -- COMMAND...`: runs a backup command, records its metrics,
  * and exits with the command's own exit code.
  */
-import { runBackup } from '../exporter/run-backup.js';
+import { runBackup } from '../hooks/run-backup.js';
 import { UsageError } from '../util/errors.js';
 import { type FlagSpec, parseFlags } from './flags.js';
 import type { Io } from './io.js';

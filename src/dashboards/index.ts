@@ -3,7 +3,7 @@
  * Every dashboard is linted before it is rendered; a finding is a bug in the generator.
  */
 import type { ResolvedConfig } from '../config/model.js';
-import type { OutputProducer } from '../config/output.js';
+import type { GenerateContext, OutputProducer } from '../config/output.js';
 import { type DashboardSpec, buildDashboard, dashboardUid } from './dashboard.js';
 import { hostDashboard } from './host.js';
 import { jobDashboard } from './job.js';
@@ -32,16 +32,22 @@ export function dashboardModels(config: ResolvedConfig): Map<string, Json> {
   return out;
 }
 
+/** Where the dashboards go, relative to the output directory. */
+export const DASHBOARDS_DIR = 'dashboards';
+
 /**
- * The files of `dashboards/`: relative path -> deterministic JSON with a trailing newline.
- * Throws when a generated dashboard fails the lint (names the panel and the check).
+ * The files of `dashboards/`, keyed by path relative to the output directory (`dashboards/<uid>.json`,
+ * as `generateRuleFiles` keys `rules/`): deterministic JSON with a trailing newline; none when
+ * `monitoring.dashboards.enable` is false. Throws when a generated dashboard fails the lint (names
+ * the panel and the check).
  */
-export function generateDashboards(config: ResolvedConfig): Map<string, string> {
+export function generateDashboards(config: ResolvedConfig, _ctx?: GenerateContext): Map<string, string> {
   const files = new Map<string, string>();
-  for (const [path, model] of dashboardModels(config)) {
+  if (!config.monitoring.dashboardsEnabled) return files;
+  for (const [name, model] of dashboardModels(config)) {
     const findings = lintDashboard(model);
-    if (findings.length > 0) throw new Error(`generated dashboard ${path} fails the lint: ${findings.map(formatFinding).join('; ')}`);
-    files.set(path, renderJson(model));
+    if (findings.length > 0) throw new Error(`generated dashboard ${name} fails the lint: ${findings.map(formatFinding).join('; ')}`);
+    files.set(`${DASHBOARDS_DIR}/${name}`, renderJson(model));
   }
   return files;
 }
@@ -67,10 +73,4 @@ export function panelQueries(model: Json): PanelQuery[] {
 }
 
 /** The dashboards as an output producer of `ubm generate` / `ubm check` (files under `dashboards/`). */
-export const dashboardsProducer: OutputProducer = {
-  name: 'dashboards',
-  produce: (config) => {
-    if (!config.monitoring.dashboardsEnabled) return new Map();
-    return new Map([...generateDashboards(config)].map(([file, content]) => [`dashboards/${file}`, content]));
-  },
-};
+export const dashboardsProducer: OutputProducer = { name: 'dashboards', produce: generateDashboards };

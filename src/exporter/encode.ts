@@ -4,14 +4,10 @@
  */
 import { createRequire } from 'node:module';
 import type { Counter as CounterType, Gauge as GaugeType, Registry as RegistryType } from 'prom-client';
-import { type LabelName, type MetricDef, allMetrics } from '../schema/catalog.js';
+import { type LabelName, allMetrics } from '../schema/catalog.js';
+import type { SeriesValue } from '../schema/series.js';
 
-/** One sample: a catalog metric, its labels (must be exactly metric.labels), its value. */
-export interface SeriesValue {
-  readonly metric: MetricDef;
-  readonly labels: Readonly<Partial<Record<LabelName, string>>>;
-  readonly value: number;
-}
+export type { SeriesValue } from '../schema/series.js';
 
 // prom-client's package root loads every metric type, the cluster aggregator and the default
 // metrics (~55 ms here); the modules we use are all we use (~3 ms), which keeps `ubm emit` fast.
@@ -24,7 +20,7 @@ function counterClass(): typeof CounterType {
   return require('prom-client/lib/counter') as typeof CounterType;
 }
 
-/** Throws unless the sample's label names are exactly its metric's. */
+/** Throws unless the sample's label names are exactly its metric's (series read back or pushed by library callers are not compile-checked). */
 function checkLabels(s: SeriesValue): void {
   const given = Object.keys(s.labels).filter((k) => s.labels[k as LabelName] !== undefined).sort();
   const wanted = [...s.metric.labels].sort();

@@ -4,8 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import type { GroupId, LabelName } from '../schema/catalog.js';
-import { groupLayouts } from '../schema/groups.js';
+import { type GroupKey, textfileGroups } from '../groups/index.js';
+import type { GroupId } from '../schema/catalog.js';
 
 // node:crypto costs ~6 ms to load; only the rare over-long key needs it, so it loads on demand.
 const require = createRequire(import.meta.url);
@@ -32,8 +32,8 @@ export function encodeKeyValue(value: string): string {
 }
 
 /** The file a group+key is written to (deterministic, filesystem-safe, collision-free for different keys). */
-export function groupFilePath(dir: string, group: GroupId, key: Readonly<Partial<Record<LabelName, string>>>): string {
-  const layout = groupLayouts[group];
+export function groupFilePath(dir: string, group: GroupId, key: GroupKey): string {
+  const layout = textfileGroups[group];
   const parts = layout.keyLabels.map((label) => encodeKeyValue(key[label] ?? ''));
   let name = [layout.filePrefix, ...parts].join('.');
   if (name.length > MAX_NAME) {

@@ -3,9 +3,8 @@
  * job=<group file prefix>, hostname and the group's key labels, with carry-forward read back from
  * the Pushgateway's own API.
  */
+import { type GroupKey, textfileGroups } from '../groups/index.js';
 import type { GroupId, LabelName } from '../schema/catalog.js';
-import { metricsOfGroup } from '../schema/catalog.js';
-import { groupLayouts } from '../schema/groups.js';
 import { type SeriesValue, encodeSeries } from './encode.js';
 import { parseSampleValue } from './parse.js';
 import { parsePushgatewayUrl } from './pushgateway-url.js';
@@ -17,7 +16,7 @@ export interface PushGroupRequest {
   readonly url: string;
   readonly group: GroupId;
   readonly hostname: string;
-  readonly key: Readonly<Partial<Record<LabelName, string>>>;
+  readonly key: GroupKey;
   /** As for writeGroup: previous series (read back from the Pushgateway) in, new series out. */
   readonly build: (previous: readonly SeriesValue[]) => readonly SeriesValue[];
   /** Milliseconds before a request is abandoned (default 10 s). */
@@ -25,8 +24,9 @@ export interface PushGroupRequest {
 }
 
 /** The grouping key's labels: the Pushgateway requires `job`, which carries the group. */
-export function groupingLabels(group: GroupId, hostname: string, key: Readonly<Partial<Record<LabelName, string>>>): Array<[string, string]> {
-  return [['job', groupLayouts[group].filePrefix], ['hostname', hostname], ...groupLayouts[group].keyLabels.map((l): [string, string] => [l, key[l] ?? ''])];
+export function groupingLabels(group: GroupId, hostname: string, key: GroupKey): Array<[string, string]> {
+  const layout = textfileGroups[group];
+  return [['job', layout.filePrefix], ['hostname', hostname], ...layout.keyLabels.map((l): [string, string] => [l, key[l] ?? ''])];
 }
 
 /** The URL path of a grouping key; values other than plain words go base64url-encoded (`label@base64/...`). */
@@ -52,7 +52,7 @@ export function previousFromApi(body: unknown, group: GroupId, grouping: Readonl
   });
   if (match === undefined) return [];
   const out: SeriesValue[] = [];
-  for (const metric of metricsOfGroup(group)) {
+  for (const metric of textfileGroups[group].members) {
     const family = match[metric.name] as { metrics?: Array<{ labels?: Record<string, string>; value?: string }> } | undefined;
     for (const m of family?.metrics ?? []) {
       const value = m.value === undefined ? undefined : parseSampleValue(m.value);

@@ -1,35 +1,32 @@
 /**
- * The library API for hooks written in TypeScript: typed functions that record what `ubm emit`
- * records, to the textfile directory or a Pushgateway.
+ * The recording API: typed functions that record what `ubm emit` records, to the textfile
+ * directory or a Pushgateway. Each writes one textfile group through the group's own builder.
  */
-import type { GroupId, LabelName } from '../schema/catalog.js';
-import type { SeriesValue } from './encode.js';
-import {
-  type BackupRun,
-  type CheckRun,
-  type HealthRun,
-  type RestoreTestRun,
-  backupSeries,
-  healthSeries,
-  postgresOffsiteSeries,
-  postgresVerificationSeries,
-  restoreTestSeries,
-  verificationSeries,
-} from './families.js';
-import { resolveHostname, resolveTextfileDir, writeGroup } from './textfile.js';
+import type { GroupKey, TextfileGroup } from '../groups/group.js';
+import { monitoringHealthGroup, type HealthRun } from '../groups/monitoring-health.js';
+import { postgresOffsiteGroup } from '../groups/postgres-offsite.js';
+import { postgresVerificationGroup } from '../groups/postgres-verification.js';
+import { type BackupRun, resticBackupGroup } from '../groups/restic-backup.js';
+import { type RestoreTestRun, resticRestoreTestGroup } from '../groups/restic-restore-test.js';
+import { resticVerificationGroup } from '../groups/restic-verification.js';
+import type { CheckRun } from '../groups/check.js';
+import type { GroupId } from '../schema/catalog.js';
+import type { SeriesValue } from '../schema/series.js';
+import { resolveHostname, resolveTextfileDir } from './dirs.js';
+import { writeGroup } from './textfile.js';
 
 /** Where metrics go: a textfile directory (default: $UBM_TEXTFILE_DIR, else node_exporter's) or a Pushgateway URL. */
 export interface RecordTarget {
-  readonly textfileDir?: string;
-  readonly pushgateway?: string;
+  readonly textfileDir?: string | undefined;
+  readonly pushgateway?: string | undefined;
   /** How long to wait for another writer of the same file. */
-  readonly lockTimeoutMs?: number;
+  readonly lockTimeoutMs?: number | undefined;
 }
 
 /** Fields every record call may leave out: the hostname label (default: the host's name) and the end time (default: now). */
 interface Defaults {
-  readonly hostname?: string;
-  readonly endedAtMs?: number;
+  readonly hostname?: string | undefined;
+  readonly endedAtMs?: number | undefined;
 }
 
 /** A backup run to record; hostname and end time are optional. */
@@ -37,7 +34,7 @@ export type BackupRecord = Omit<BackupRun, 'hostname' | 'endedAtMs'> & Defaults;
 /** A check result to record (verification, PostgreSQL verification, offsite status); hostname and end time are optional. */
 export type CheckRecord = Omit<CheckRun, 'hostname' | 'endedAtMs'> & Defaults;
 /** A restore-test result to record. */
-export type RestoreTestRecord = Omit<RestoreTestRun, 'hostname' | 'endedAtMs'> & Defaults;
+export type RestoreTestRecord = Omit<RestoreTestRun, 'hostname' | 'endedAtMs' | 'repository'> & Defaults;
 /** A self-check result to record. */
 export type HealthRecord = Omit<HealthRun, 'hostname' | 'endedAtMs'> & Defaults;
 
@@ -46,7 +43,7 @@ export async function recordGroup(
   target: RecordTarget,
   group: GroupId,
   hostname: string,
-  key: Readonly<Partial<Record<LabelName, string>>>,
+  key: GroupKey,
   build: (previous: readonly SeriesValue[]) => readonly SeriesValue[],
 ): Promise<string> {
   if (target.pushgateway !== undefined) {
@@ -55,7 +52,12 @@ export async function recordGroup(
     return pushGroup({ url: target.pushgateway, group, hostname, key, build });
   }
   const dir = resolveTextfileDir(target.textfileDir, process.env);
-  return writeGroup({ dir, group, key, build, ...(target.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: target.lockTimeoutMs }) });
+  return writeGroup({ dir, group, key, build, lockTimeoutMs: target.lockTimeoutMs });
+}
+
+/** Records one input of a group: its key picks the file, its builder makes the series. */
+export async function record<G extends GroupId, I extends { readonly hostname: string }>(target: RecordTarget, group: TextfileGroup<G, I>, input: I): Promise<string> {
+  return recordGroup(target, group.id, input.hostname, group.key(input), (previous) => group.build(previous, input));
 }
 
 /** Fills in the hostname and end time. */
@@ -64,37 +66,31 @@ function complete<T extends Defaults>(r: T): T & { hostname: string; endedAtMs: 
 }
 
 /** Records a restic backup run (status, duration, exit code, summary; last success carried forward). */
-export async function recordBackup(record: BackupRecord, target: RecordTarget = {}): Promise<string> {
-  const run = complete(record);
-  return recordGroup(target, 'restic_backup', run.hostname, { backup_job: run.job, repository: run.repository }, (prev) => backupSeries(prev, run));
+export async function recordBackup(backup: BackupRecord, target: RecordTarget = {}): Promise<string> {
+  return record(target, resticBackupGroup, complete(backup));
 }
 
 /** Records a `restic check` of a repository. */
-export async function recordVerification(repository: string, record: CheckRecord, target: RecordTarget = {}): Promise<string> {
-  const run = complete(record);
-  return recordGroup(target, 'restic_verification', run.hostname, { repository }, (prev) => verificationSeries(prev, repository, run));
+export async function recordVerification(repository: string, check: CheckRecord, target: RecordTarget = {}): Promise<string> {
+  return record(target, resticVerificationGroup, { ...complete(check), repository });
 }
 
 /** Records a sample-restore test of a repository. */
-export async function recordRestoreTest(repository: string, record: RestoreTestRecord, target: RecordTarget = {}): Promise<string> {
-  const run = complete(record);
-  return recordGroup(target, 'restic_restore_test', run.hostname, { repository }, (prev) => restoreTestSeries(prev, repository, run));
+export async function recordRestoreTest(repository: string, test: RestoreTestRecord, target: RecordTarget = {}): Promise<string> {
+  return record(target, resticRestoreTestGroup, { ...complete(test), repository });
 }
 
 /** Records a PostgreSQL backup verification of a stanza. */
-export async function recordPostgresVerification(stanza: string, record: CheckRecord, target: RecordTarget = {}): Promise<string> {
-  const run = complete(record);
-  return recordGroup(target, 'postgres_verification', run.hostname, { stanza }, (prev) => postgresVerificationSeries(prev, stanza, run));
+export async function recordPostgresVerification(stanza: string, check: CheckRecord, target: RecordTarget = {}): Promise<string> {
+  return record(target, postgresVerificationGroup, { ...complete(check), stanza });
 }
 
 /** Records the status of a stanza's offsite copy in a repository. */
-export async function recordPostgresOffsite(stanza: string, repository: string, record: CheckRecord, target: RecordTarget = {}): Promise<string> {
-  const run = complete(record);
-  return recordGroup(target, 'postgres_offsite', run.hostname, { stanza, repository }, (prev) => postgresOffsiteSeries(prev, stanza, repository, run));
+export async function recordPostgresOffsite(stanza: string, repository: string, check: CheckRecord, target: RecordTarget = {}): Promise<string> {
+  return record(target, postgresOffsiteGroup, { ...complete(check), stanza, repository });
 }
 
 /** Records a monitoring self-check. */
-export async function recordHealth(record: HealthRecord, target: RecordTarget = {}): Promise<string> {
-  const run = complete(record);
-  return recordGroup(target, 'monitoring_health', run.hostname, {}, () => healthSeries(run));
+export async function recordHealth(health: HealthRecord, target: RecordTarget = {}): Promise<string> {
+  return record(target, monitoringHealthGroup, complete(health));
 }

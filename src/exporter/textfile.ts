@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../util/errors.js';
-import { type GroupId, type LabelName, metricsOfGroup } from '../schema/catalog.js';
-import { groupLayouts } from '../schema/groups.js';
+import { type GroupKey, textfileGroups } from '../groups/index.js';
+import type { GroupId, LabelName } from '../schema/catalog.js';
 import { writeFileAtomic } from './atomic.js';
 import { checkTextfileDir } from './dirs.js';
 import { type SeriesValue, encodeSeries } from './encode.js';
@@ -16,7 +16,7 @@ import { parseExposition } from './parse.js';
 export type { SeriesValue } from './encode.js';
 export { groupFilePath, isExporterTempFile } from './filename.js';
 export { parseExposition, parseExpositionDocument, type FamilyHeaders, type ParsedExposition, type ParsedSample } from './parse.js';
-export { carried } from './families.js';
+export { carried } from '../schema/series.js';
 export { DEFAULT_TEXTFILE_DIR, checkTextfileDir, resolveHostname, resolveTextfileDir } from './dirs.js';
 
 /** A request to rewrite one group's file. */
@@ -24,17 +24,17 @@ export interface WriteGroupRequest {
   /** Textfile directory (must exist and be writable, else a UsageError naming it). */
   readonly dir: string;
   readonly group: GroupId;
-  /** Values of groupLayouts[group].keyLabels. */
-  readonly key: Readonly<Partial<Record<LabelName, string>>>;
+  /** Values of the group's key labels. */
+  readonly key: GroupKey;
   /** Given the series parsed from the group's current file (empty when none), returns the new file's series. Carry-forward happens here. Runs under the file's lock. */
   readonly build: (previous: readonly SeriesValue[]) => readonly SeriesValue[];
   /** How long to wait for another writer of the same file (default 10 s). */
-  readonly lockTimeoutMs?: number;
+  readonly lockTimeoutMs?: number | undefined;
 }
 
 /** Turns parsed samples back into catalog series of the group; samples of other or retired metrics are dropped. */
 export function seriesOfGroup(group: GroupId, text: string): SeriesValue[] {
-  const byName = new Map(metricsOfGroup(group).map((m) => [m.name, m]));
+  const byName = new Map(textfileGroups[group].members.map((m) => [m.name, m]));
   const out: SeriesValue[] = [];
   for (const sample of parseExposition(text)) {
     const metric = byName.get(sample.name);
@@ -65,10 +65,10 @@ function readPrevious(path: string, group: GroupId): SeriesValue[] {
 }
 
 /** Throws unless every series belongs to the group and carries the request's key values. */
-export function checkSeriesForKey(group: GroupId, key: Readonly<Partial<Record<LabelName, string>>>, series: readonly SeriesValue[]): void {
+export function checkSeriesForKey(group: GroupId, key: GroupKey, series: readonly SeriesValue[]): void {
   for (const s of series) {
     if (s.metric.group !== group) throw new Error(`${s.metric.name} belongs to group ${s.metric.group}, not ${group}`);
-    for (const label of groupLayouts[group].keyLabels) {
+    for (const label of textfileGroups[group].keyLabels) {
       if (s.labels[label] !== key[label]) throw new Error(`${s.metric.name}: label ${label} must be the file's key value`);
     }
   }

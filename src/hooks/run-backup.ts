@@ -2,10 +2,10 @@
  * Run a backup command and record its run: what `ubm run` does, as a library function. A failure
  * to record is returned beside the command's result, never in place of it.
  */
-import type { BackupSummaryFigures } from './families.js';
-import type { RecordTarget } from './record.js';
-import { type CommandResult, type RunCommandOptions, runCommand } from './run-command.js';
+import type { RecordTarget } from '../exporter/record.js';
+import type { BackupSummaryFigures } from '../groups/restic-backup.js';
 import type { ResticSummary } from '../sources/restic.js';
+import { type CommandResult, type RunCommandOptions, runCommand } from './run-command.js';
 
 /** What to run and how to label it. */
 export interface RunBackupOptions extends RunCommandOptions {
@@ -45,7 +45,7 @@ export async function runBackup(options: RunBackupOptions): Promise<RunBackupRes
   const running = runCommand(options.command, options);
   try {
     // The exporter (encoder, locks) loads while the command runs, so its import time hides inside the backup's.
-    const { recordBackup } = await import('./record.js');
+    const { recordBackup } = await import('../exporter/record.js');
     const result = await running;
     const recordedTo = await recordBackup(
       {

@@ -1,12 +1,10 @@
 /**
  * Pure parts of the monitoring self-check: judging the textfile directory's files (malformed
  * files, families whose HELP or TYPE differ between files, which node_exporter drops silently),
- * finding job files the config no longer lists, and the health and expected-job series.
+ * and finding job files the config no longer lists.
  */
-import type { SeriesValue } from '../exporter/textfile.js';
 import { groupFilePath, isExporterTempFile, parseExpositionDocument } from '../exporter/textfile.js';
-import { metrics } from '../schema/catalog.js';
-import { groupLayouts } from '../schema/groups.js';
+import { resticBackupGroup } from '../groups/restic-backup.js';
 
 /** A `.prom` file's name and content. */
 export interface TextFile {
@@ -68,7 +66,7 @@ export interface JobKey {
  * exporter's own layout (`ubm_restic_backup.*.prom`) are candidates: nobody else's file is touched.
  */
 export function staleJobFiles(dir: string, names: readonly string[], jobs: readonly JobKey[]): string[] {
-  const prefix = `${groupLayouts.restic_backup.filePrefix}.`;
+  const prefix = `${resticBackupGroup.filePrefix}.`;
   const expected = new Set(jobs.map((j) => basenameOf(groupFilePath(dir, 'restic_backup', { backup_job: j.name, repository: j.repository }))));
   return names.filter((n) => n.startsWith(prefix) && n.endsWith('.prom') && !expected.has(n)).sort();
 }
@@ -76,26 +74,4 @@ export function staleJobFiles(dir: string, names: readonly string[], jobs: reado
 /** The last path component. */
 function basenameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
-}
-
-/** A configured job with the thresholds its alerts use. */
-export interface ExpectedJob extends JobKey {
-  readonly staleThresholdSeconds: number;
-  readonly slowMultiplier: number;
-}
-
-/** Series of the `monitoring_expected_jobs` group: one set per configured job. */
-export function expectedJobSeries(hostname: string, jobs: readonly ExpectedJob[]): SeriesValue[] {
-  const seen = new Set<string>();
-  const out: SeriesValue[] = [];
-  for (const job of jobs) {
-    const identity = JSON.stringify([job.name, job.repository]);
-    if (seen.has(identity)) continue;
-    seen.add(identity);
-    const labels = { hostname, backup_job: job.name, repository: job.repository };
-    out.push({ metric: metrics.backupMonitoringExpectedJob, labels, value: 1 });
-    out.push({ metric: metrics.backupMonitoringJobStaleThresholdSeconds, labels, value: job.staleThresholdSeconds });
-    out.push({ metric: metrics.backupMonitoringJobSlowMultiplier, labels, value: job.slowMultiplier });
-  }
-  return out;
 }

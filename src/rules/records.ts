@@ -25,7 +25,7 @@ export const RECORDED_METRICS: readonly SelectableMetric[] = [STALE_THRESHOLD_RE
 export function recordDefs(config: ResolvedConfig): RecordDef[] {
   const a = config.alerting;
   return [
-    { record: STALE_THRESHOLD_RECORD.name, labels: JOB_LABELS, expr: staleThresholdExpr(PER_JOB_FORM, a.backupStaleHours) },
+    { record: STALE_THRESHOLD_RECORD.name, labels: JOB_LABELS, expr: staleThresholdExpr(PER_JOB_FORM, a.dailyStaleSeconds) },
     { record: SLOW_THRESHOLD_RECORD.name, labels: JOB_LABELS, expr: slowThresholdExpr(PER_JOB_FORM, a.slowBackupMultiplier, a.slowMinBaselineRuns) },
   ];
 }

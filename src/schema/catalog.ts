@@ -34,10 +34,10 @@ export type GroupId =
   | 'monitoring_health'
   | 'monitoring_expected_jobs';
 
-/** One metric family of the catalog. */
-export interface MetricDef<L extends LabelName = LabelName> {
+/** One metric family of the catalog; `L`, `G` and `N` keep its labels, group and name exact in the type. */
+export interface MetricDef<L extends LabelName = LabelName, G extends GroupId = GroupId, N extends string = string> {
   /** The exposition name. */
-  readonly name: string;
+  readonly name: N;
   readonly kind: MetricKind;
   /** HELP text, one sentence. */
   readonly help: string;
@@ -45,7 +45,7 @@ export interface MetricDef<L extends LabelName = LabelName> {
   /** Label names every sample carries, in exposition order. */
   readonly labels: readonly L[];
   /** The textfile group the metric is written in. */
-  readonly group: GroupId;
+  readonly group: G;
   /** True when the exporter keeps the previous value across runs that do not set it (e.g. last success). */
   readonly carryForward?: boolean;
   /** True when ../shared/SPEC.md fixes the name: it may never change. */
@@ -59,7 +59,8 @@ const STANZA_REPO = ['hostname', 'stanza', 'repository'] as const;
 const STANZA_REPO_TYPE = ['hostname', 'stanza', 'repository', 'backup_type'] as const;
 const HOST = ['hostname'] as const;
 
-function def<const L extends LabelName>(m: MetricDef<L>): MetricDef<L> {
+/** Keeps an entry's name, labels and group as literal types, so samples can be checked against them. */
+function def<const L extends LabelName, const G extends GroupId, const N extends string>(m: MetricDef<L, G, N>): MetricDef<L, G, N> {
   return m;
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isExporterTempFile, parseExposition } from '../../src/exporter/textfile.js';
 import { metrics } from '../../src/schema/catalog.js';
-import { tempDir } from '../support/servers.js';
+import { tempDir } from '../support/temp.js';
 import { REPO_ROOT } from '../support/tools.js';
 import { ubm } from './helpers.js';
 

@@ -4,6 +4,7 @@ import { lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Io } from '../../src/cli/io.js';
 import { UBM_BIN, toolPath } from '../support/tools.js';
+import { asUnprivilegedUbm } from '../support/unprivileged.js';
 
 /** What a spawned command did. */
 export interface Spawned {
@@ -18,8 +19,8 @@ export interface UbmOptions {
   readonly env?: Record<string, string | undefined>;
   readonly input?: string | Buffer;
   readonly cwd?: string;
-  /** Run as this uid/gid (through setpriv), e.g. 65534 to be an unprivileged user. */
-  readonly asUser?: number;
+  /** Run as the unprivileged user (uid and gid 65534, through setpriv), from a copy of the CLI it can reach. */
+  readonly unprivileged?: boolean;
 }
 
 /** Spawns any command and collects its output. */
@@ -44,10 +45,7 @@ export function spawnCollect(command: string, args: readonly string[], options: 
 
 /** Runs the built CLI (`node bin/ubm.js ARGS`), optionally as an unprivileged user. */
 export function ubm(args: readonly string[], options: UbmOptions = {}): Promise<Spawned> {
-  if (options.asUser !== undefined) {
-    const id = String(options.asUser);
-    return spawnCollect('setpriv', [`--reuid=${id}`, `--regid=${id}`, '--clear-groups', process.execPath, UBM_BIN, ...args], options);
-  }
+  if (options.unprivileged === true) return spawnCollect('setpriv', asUnprivilegedUbm(args), { ...options, cwd: options.cwd ?? '/' });
   return spawnCollect(process.execPath, [UBM_BIN, ...args], options);
 }
 

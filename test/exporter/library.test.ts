@@ -15,7 +15,7 @@ import {
   recordVerification,
   runBackup,
 } from '../../src/index.js';
-import { tempDir } from '../support/servers.js';
+import { tempDir } from '../support/temp.js';
 import { memoryIo } from './helpers.js';
 
 const AT = Date.parse('2024-11-26T02:00:00Z');

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { parseExposition } from '../../src/exporter/textfile.js';
 import { allMetrics, externalMetrics } from '../../src/schema/catalog.js';
-import { type Server, startNodeExporter, tempDir } from '../support/servers.js';
+import { type Server, startNodeExporter } from '../support/servers.js';
+import { tempDir } from '../support/temp.js';
 import { requireTool } from '../support/tools.js';
 import { memoryIo, sampleLines } from './helpers.js';
 

@@ -7,7 +7,8 @@ import { main } from '../../src/cli.js';
 import { groupingLabels, groupingPath } from '../../src/exporter/pushgateway.js';
 import { parseExposition } from '../../src/exporter/textfile.js';
 import { metrics } from '../../src/schema/catalog.js';
-import { type Server, freePort, startServer, tempDir } from '../support/servers.js';
+import { type Server, freePort, startServer } from '../support/servers.js';
+import { tempDir } from '../support/temp.js';
 import { memoryIo, ubm } from './helpers.js';
 
 const T1 = Date.parse('2024-11-26T02:00:00Z');

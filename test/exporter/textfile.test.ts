@@ -9,8 +9,8 @@ import { lockPathFor, tempPathFor } from '../../src/exporter/filename.js';
 import { withFileLock } from '../../src/exporter/lock.js';
 import { carried, groupFilePath, isExporterTempFile, parseExposition, resolveHostname, resolveTextfileDir, writeGroup } from '../../src/exporter/textfile.js';
 import { type GroupId, metrics } from '../../src/schema/catalog.js';
-import { groupLayouts } from '../../src/schema/groups.js';
-import { tempDir } from '../support/servers.js';
+import { textfileGroups } from '../../src/groups/index.js';
+import { tempDir } from '../support/temp.js';
 import { spawnCollect, ubm } from './helpers.js';
 
 const status = (job: string, value: number) => ({ metric: metrics.resticBackupStatus, labels: { hostname: 'h', backup_job: job, repository: 'r' }, value });
@@ -48,8 +48,8 @@ describe('file names', () => {
     expect(a).not.toBe(b);
   });
 
-  it.each(Object.keys(groupLayouts) as GroupId[])('starts the %s file name with its group prefix', (group) => {
-    expect(basename(groupFilePath('/d', group, { backup_job: 'j', repository: 'r', stanza: 's' }))).toMatch(new RegExp(`^${groupLayouts[group].filePrefix}[.]`));
+  it.each(Object.keys(textfileGroups) as GroupId[])('starts the %s file name with its group prefix', (group) => {
+    expect(basename(groupFilePath('/d', group, { backup_job: 'j', repository: 'r', stanza: 's' }))).toMatch(new RegExp(`^${textfileGroups[group].filePrefix}[.]`));
   });
 
   it('recognises its own temporary and lock names and nothing else', () => {

@@ -1,0 +1,27 @@
+/**
+ * unified-backup-monitoring/record: the light entry point for backup hooks written in Node. It
+ * carries only the recording API (no config, generators or Grafana SDK), so a hook pays the
+ * exporter's import cost and nothing else. Re-exports only.
+ */
+export {
+  record,
+  recordBackup,
+  recordVerification,
+  recordRestoreTest,
+  recordPostgresVerification,
+  recordPostgresOffsite,
+  recordHealth,
+  recordGroup,
+  type RecordTarget,
+  type BackupRecord,
+  type CheckRecord,
+  type RestoreTestRecord,
+  type HealthRecord,
+} from './exporter/record.js';
+export { runBackup, type RunBackupOptions, type RunBackupResult } from './hooks/run-backup.js';
+export { runCommand, type CommandResult, type RunCommandOptions } from './hooks/run-command.js';
+export { BASELINE_ALPHA, type BackupRun, type BackupSummaryFigures } from './groups/restic-backup.js';
+export type { CheckRun } from './groups/check.js';
+export type { RestoreTestRun } from './groups/restic-restore-test.js';
+export type { HealthRun } from './groups/monitoring-health.js';
+export { DEFAULT_TEXTFILE_DIR, resolveHostname, resolveTextfileDir } from './exporter/dirs.js';

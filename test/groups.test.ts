@@ -1,0 +1,79 @@
+/**
+ * Every catalog metric has a writer: each textfile group's builder, fed an input that sets every
+ * optional figure, writes exactly its members; together the groups write the whole catalog.
+ */
+import { describe, expect, it } from 'vitest';
+import { textfileGroups } from '../src/groups/index.js';
+import { monitoringExpectedJobsGroup } from '../src/groups/monitoring-expected-jobs.js';
+import { monitoringHealthGroup } from '../src/groups/monitoring-health.js';
+import { pgbackrestGroup } from '../src/groups/pgbackrest.js';
+import { postgresOffsiteGroup } from '../src/groups/postgres-offsite.js';
+import { postgresVerificationGroup } from '../src/groups/postgres-verification.js';
+import { resticBackupGroup } from '../src/groups/restic-backup.js';
+import { resticRestoreTestGroup } from '../src/groups/restic-restore-test.js';
+import { resticVerificationGroup } from '../src/groups/restic-verification.js';
+import { type GroupId, allMetrics, findMetric, metrics } from '../src/schema/catalog.js';
+import { type SeriesValue, sample } from '../src/schema/series.js';
+
+const hostname = 'h';
+const endedAtMs = Date.parse('2026-12-01T03:00:00Z');
+const job = { hostname, backup_job: 'j', repository: 'r' };
+/** A previous successful run, so the baseline is folded in. */
+const previousRun: SeriesValue[] = [sample(metrics.resticBackupStatus, job, 1), sample(metrics.resticBackupDurationSeconds, job, 60)];
+const check = { hostname, success: true, durationSeconds: 3, endedAtMs };
+const latest = { completionSeconds: 1, durationSeconds: 2, sizeBytes: 3, repoSizeBytes: 4 };
+
+/** For each group, the series its builder writes from an input that leaves nothing out (the mapped type demands every group). */
+const fullWrites: { readonly [G in GroupId]: () => readonly SeriesValue[] } = {
+  restic_backup: () =>
+    resticBackupGroup.build(previousRun, {
+      job: 'j', repository: 'r', hostname, success: true, durationSeconds: 61, exitCode: 0, expectedIntervalSeconds: 86_400, endedAtMs,
+      summary: { filesNew: 1, filesChanged: 2, filesUnmodified: 3, dataAddedBytes: 4, totalFilesProcessed: 5, totalBytesProcessed: 6 },
+    }),
+  restic_verification: () => resticVerificationGroup.build([], { ...check, repository: 'r' }),
+  restic_restore_test: () => resticRestoreTestGroup.build([], { ...check, repository: 'r', filesRestored: 5, filesFailed: 0 }),
+  postgres_verification: () => postgresVerificationGroup.build([], { ...check, stanza: 's' }),
+  postgres_offsite: () => postgresOffsiteGroup.build([], { ...check, stanza: 's', repository: 'repo2' }),
+  pgbackrest: () =>
+    pgbackrestGroup.build([], {
+      hostname, stanza: 's', statusCode: 0, endedAtMs,
+      repos: [{ repo: 'repo1', statusCode: 0, backupCount: 1, latest: { full: latest }, walPresent: true, walMaxSegment: 7 }],
+    }),
+  monitoring_health: () => monitoringHealthGroup.build([], { hostname, healthy: true, invalidTextfiles: 0, endedAtMs }),
+  monitoring_expected_jobs: () =>
+    monitoringExpectedJobsGroup.build([], { hostname, jobs: [{ name: 'j', repository: 'r', staleThresholdSeconds: 1, slowMultiplier: 2 }] }),
+};
+
+/** Distinct metric names among series. */
+const namesOf = (series: readonly SeriesValue[]): string[] => [...new Set(series.map((s) => s.metric.name))].sort();
+
+describe('the textfile groups', () => {
+  it.each(Object.keys(fullWrites) as GroupId[])('%s writes every one of its members and nothing else', (group) => {
+    const written = namesOf(fullWrites[group]());
+    expect(written).toEqual(textfileGroups[group].members.map((m) => m.name).sort());
+  });
+
+  it('write every catalog metric between them: none is written by nobody', () => {
+    const written = new Set((Object.keys(fullWrites) as GroupId[]).flatMap((g) => namesOf(fullWrites[g]())));
+    expect(allMetrics.map((m) => m.name).filter((n) => !written.has(n))).toEqual([]);
+  });
+
+  it('write no name that is not in the catalog', () => {
+    const written = (Object.keys(fullWrites) as GroupId[]).flatMap((g) => namesOf(fullWrites[g]()));
+    expect(written.filter((n) => findMetric(n) === undefined)).toEqual([]);
+  });
+
+  it('give every series exactly its metric\'s labels, the file key included', () => {
+    for (const group of Object.keys(fullWrites) as GroupId[]) {
+      for (const s of fullWrites[group]()) {
+        expect(Object.keys(s.labels).sort(), s.metric.name).toEqual([...s.metric.labels].sort());
+        expect(s.metric.group, s.metric.name).toBe(group);
+      }
+    }
+  });
+
+  it('has one distinct file prefix per group', () => {
+    const prefixes = Object.values(textfileGroups).map((g) => g.filePrefix);
+    expect(new Set(prefixes).size).toBe(prefixes.length);
+  });
+});
