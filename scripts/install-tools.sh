@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TOOLS_DIR="$PWD/.tools"
-APT_PACKAGES=(prometheus-node-exporter prometheus-alertmanager prometheus-pushgateway restic pgbackrest postgresql-15)
+# systemd gives systemd-analyze (the docs' units are verified), nix-bin gives nix-instantiate (the
+# NixOS module in docs/nixos/ is parsed and evaluated); prometheus-alertmanager also ships Debian's
+# /etc/prometheus/alertmanager.yml, which the inhibit-rules merge is tested on.
+APT_PACKAGES=(prometheus-node-exporter prometheus-alertmanager prometheus-pushgateway restic pgbackrest postgresql-15 systemd nix-bin curl)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

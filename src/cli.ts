@@ -3,6 +3,7 @@
  * dashboard or rule generators' imports.
  */
 import { UsageError } from './util/errors.js';
+import { oneLine, quote } from './util/quote.js';
 import { type Command, type Io, processIo } from './cli/io.js';
 
 const commands: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
@@ -14,6 +15,8 @@ const commands: Readonly<Record<string, { summary: string; load: () => Promise<C
   pgbackrest: { summary: 'record pgBackRest metrics from `pgbackrest info`', load: async () => (await import('./cli/pgbackrest.js')).pgbackrest },
   verify: { summary: 'run restic check and a sample restore test', load: async () => (await import('./cli/verify.js')).verify },
   health: { summary: 'run the monitoring self-check', load: async () => (await import('./cli/health.js')).health },
+  locks: { summary: "record a restic repository's locks, without taking one", load: async () => (await import('./cli/locks.js')).locks },
+  'merge-inhibit': { summary: 'merge the generated inhibit rules into an existing alertmanager.yml', load: async () => (await import('./cli/merge-inhibit.js')).mergeInhibit },
 };
 
 const USAGE = `Usage: ubm COMMAND [FLAGS...]
@@ -36,7 +39,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
   const entry = commands[name];
   if (entry === undefined) {
-    io.stderr(`ubm: unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})\n`);
+    io.stderr(`ubm: unknown command ${quote(name)} (commands: ${Object.keys(commands).join(', ')})\n`);
     return 2;
   }
   try {
@@ -44,12 +47,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return await command(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`ubm ${name}: ${err.message}\n`);
+      // One error is one line: whatever a message quotes, a newline in it must not forge a second.
+      io.stderr(`ubm ${name}: ${oneLine(err.message)}\n`);
       return err.exitCode;
     }
     // An unexpected failure still gets one line, never a stack trace.
     const message = err instanceof Error ? err.message : String(err);
-    io.stderr(`ubm ${name}: ${message.split('\n')[0] ?? 'failed'}\n`);
+    io.stderr(`ubm ${name}: ${oneLine(message.split('\n')[0] ?? 'failed')}\n`);
     return 1;
   }
 }

@@ -18,7 +18,7 @@ export {
   type RestoreTestRecord,
   type HealthRecord,
 } from './exporter/record.js';
-export { runBackup, type RunBackupOptions, type RunBackupResult } from './hooks/run-backup.js';
+export { MONITORING_FAILED_EXIT_CODE, runBackup, runExitCode, type RunBackupOptions, type RunBackupResult } from './hooks/run-backup.js';
 export { runCommand, type CommandResult, type RunCommandOptions } from './hooks/run-command.js';
 export { BASELINE_ALPHA, type BackupRun, type BackupSummaryFigures } from './groups/restic-backup.js';
 export type { CheckRun } from './groups/check.js';

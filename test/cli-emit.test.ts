@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
@@ -120,5 +121,52 @@ describe('ubm emit refuses bad input', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(expected);
     expect(result.stderr).toBe('');
+  });
+});
+
+describe('ubm emit --config', () => {
+  const NOW = Date.parse('2026-11-26T12:00:00Z');
+
+  /** A config naming `directory` as its textfile directory (and a fleet's hostnames, which no write uses). */
+  function configFor(directory: string): string {
+    const file = join(tempDir('emit-config'), 'backup.yaml');
+    writeFileSync(file, `monitoring: { textfileCollector: { directory: ${JSON.stringify(directory)} } }\nubm: { hostnames: [fleet-host] }\n`);
+    return file;
+  }
+
+  it.each([
+    ["the config's directory when neither --textfile-dir nor $UBM_TEXTFILE_DIR names one", 'config', false, {}],
+    ['--textfile-dir rather than the config', 'flag', true, {}],
+    ['$UBM_TEXTFILE_DIR rather than the config', 'flag', false, { UBM_TEXTFILE_DIR: 'flag' }],
+  ])("writes to %s, under the host's own name", async (_about, expected, withFlag, env) => {
+    const dirs: Record<string, string> = { config: tempDir('emit-config-dir'), flag: tempDir('emit-flag-dir') };
+    const flagDir = dirs.flag ?? '';
+    const io = memoryIo(NOW, Object.fromEntries(Object.entries(env).map(([k, v]) => [k, dirs[v] ?? v])));
+    const args = ['emit', 'health', '--status', 'success', '--config', configFor(dirs.config ?? ''), ...(withFlag ? ['--textfile-dir', flagDir] : [])];
+    expect({ code: await main(args, io), stderr: io.err() }).toEqual({ code: 0, stderr: '' });
+    for (const [name, dir] of Object.entries(dirs)) {
+      const files = readdirSync(dir).filter((f) => f.endsWith('.prom'));
+      expect(files.length, name).toBe(name === expected ? 1 : 0);
+      for (const file of files) expect(readFileSync(join(dir, file), 'utf8')).toContain(`hostname="${hostname()}"`);
+    }
+  });
+
+  it('exits 2 with one line per config problem and writes nothing', async () => {
+    const dir = tempDir('emit-bad-config');
+    const bad = join(tempDir('emit-bad-config-file'), 'backup.yaml');
+    writeFileSync(bad, `monitoring: { textfileCollector: { directory: ${JSON.stringify(dir)} } }\nrestic: { jobs: { a: { repository: nowhere, frequency: daily } } }\n`);
+    const io = memoryIo(NOW);
+    expect(await main(['emit', 'health', '--status', 'success', '--config', bad], io)).toBe(2);
+    const lines = io.err().split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^ubm emit: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: restic\\.jobs\\.a\\.repository: `));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('exits 2 naming a config file that does not exist', async () => {
+    const missing = join(tempDir('emit-missing-config'), 'backup.yaml');
+    const io = memoryIo(NOW);
+    expect(await main(['emit', 'health', '--status', 'success', '--config', missing], io)).toBe(2);
+    expect(io.err()).toBe(`ubm emit: ${missing}: no such file\n`);
   });
 });

@@ -49,7 +49,7 @@ describe('good configs', () => {
   it('fills a minimal hand-written config with the design defaults', () => {
     const c = load('hand-written-minimal');
     expect(c.jobs).toEqual([
-      { name: 'home', repository: 'nas', frequency: 'daily', intervalSeconds: 86_400, staleThresholdSeconds: 108_000, slowMultiplier: 2, tags: [], source: 'restic.jobs' },
+      { name: 'home', repository: 'nas', frequency: 'daily', intervalSeconds: 86_400, staleThresholdSeconds: 108_000, slowMultiplier: 2, shrinkRatio: 0.5, tags: [], source: 'restic.jobs' },
     ]);
     expect(c.postgres.enabled).toBe(false);
     expect(c.verification).toMatchObject({ enabled: true, intervalSeconds: 7 * 86_400, staleThresholdSeconds: 168 * 3600 });

@@ -1,6 +1,6 @@
 /**
  * Every panel query of every dashboard against a real Prometheus scraping a real node_exporter
- * that reads textfiles written by `ubm emit` (and `ubm pgbackrest`, `ubm health`) for every job,
+ * that reads textfiles written by `ubm emit` (and `ubm pgbackrest`, `ubm locks`, `ubm health`) for every job,
  * repository, stanza and host of the built-in example config.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import type { ResolvedConfig } from '../src/config/model.js';
 import { dashboardModels, panelQueries, substituteVariables } from '../src/dashboards/index.js';
 import { type Server, promQuery, startNodeExporter, startPrometheus, waitFor } from './support/servers.js';
 import { tempDir } from './support/temp.js';
-import { REPO_ROOT, UBM_BIN, toolPath } from './support/tools.js';
+import { REPO_ROOT, UBM_BIN, requireTool, toolPath } from './support/tools.js';
 
 const config: ResolvedConfig = loadConfig(undefined, REPO_ROOT).config;
 const queries = [...dashboardModels(config).values()].flatMap(panelQueries);
@@ -22,9 +22,9 @@ const queries = [...dashboardModels(config).values()].flatMap(panelQueries);
 const failingJob = config.jobs[config.jobs.length - 1]?.name ?? '';
 
 /** Runs `node bin/ubm.js ARGS`; throws with its stderr unless it exits with one of `okCodes`. */
-function ubm(args: readonly string[], okCodes: readonly number[] = [0]): void {
+function ubm(args: readonly string[], okCodes: readonly number[] = [0], env: Readonly<Record<string, string>> = {}): void {
   try {
-    execFileSync(process.execPath, [UBM_BIN, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: toolPath() } });
+    execFileSync(process.execPath, [UBM_BIN, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: toolPath(), ...env } });
   } catch (err) {
     const e = err as { status?: number | null; stderr?: string };
     if (e.status !== undefined && e.status !== null && okCodes.includes(e.status)) return;
@@ -32,8 +32,18 @@ function ubm(args: readonly string[], okCodes: readonly number[] = [0]): void {
   }
 }
 
+/** restic's environment for `ubm locks`: one real, empty repository stands for every repository of the config. */
+function resticEnv(): Record<string, string> {
+  const dir = tempDir('dashboards-restic');
+  writeFileSync(join(dir, 'password'), 'dashboards\n');
+  const env = { RESTIC_REPOSITORY: join(dir, 'repo'), RESTIC_PASSWORD_FILE: join(dir, 'password'), RESTIC_CACHE_DIR: join(dir, 'cache') };
+  execFileSync(requireTool('restic'), ['init'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  return env;
+}
+
 /** Writes the textfiles of every job, repository, stanza and host of the config, as the hooks would. */
 function writeTextfiles(dir: string, configFile: string): void {
+  const restic = resticEnv();
   const pgbackrestInfo = join(REPO_ROOT, 'fixtures', 'pgbackrest', 'two-repos', 'info.json');
   for (const host of config.hostnames) {
     const common = ['--textfile-dir', dir, '--hostname', host];
@@ -52,6 +62,7 @@ function writeTextfiles(dir: string, configFile: string): void {
     for (const repo of config.repositories) {
       ubm(['emit', 'verification', ...common, '--repository', repo.name, '--status', 'success', '--duration', '30']);
       ubm(['emit', 'restore-test', ...common, '--repository', repo.name, '--status', 'success', '--duration', '12', '--files-restored', '5', '--files-failed', '0']);
+      ubm(['locks', ...common, '--repository', repo.name], [0], restic);
     }
     for (const stanza of config.postgres.stanzas) {
       // The fixture's stanza is `main`, the example's; pgBackRest's exit 1 (findings, e.g. an old backup) still writes the metrics.
@@ -61,7 +72,8 @@ function writeTextfiles(dir: string, configFile: string): void {
       for (const repo of offsite) if (repo !== undefined) ubm(['emit', 'postgres-offsite', ...common, '--stanza', stanza, '--repository', repo, '--status', 'success']);
     }
     // The self-check last: it counts the files above and writes the expected job set with its thresholds.
-    ubm(['health', ...common, '--config', configFile]);
+    // The node_exporter below runs as root: judge the files as root reads them.
+    ubm(['health', ...common, '--config', configFile, '--node-exporter-user', 'root']);
   }
 }
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sel } from '../src/promql/selector.js';
 import { GROUP_NAMES } from '../src/rules/alerts.js';
 import { RULE_FILES } from '../src/rules/files.js';
-import { externalMetrics, metrics } from '../src/schema/catalog.js';
+import { MONITORING_PROBLEMS, externalMetrics, metrics } from '../src/schema/catalog.js';
 import { type WebhookAlert, type WebhookReceiver, alertmanagerAlerts, postAlert, startAlertmanager, startPushgateway, startWebhookReceiver } from './support/alertmanager.js';
 import { runProcess, runUbm } from './support/processes.js';
 import { waitForEvaluationAfter } from './support/prometheus-api.js';
@@ -111,7 +111,8 @@ describe('the live stack: backup hook -> textfile or Pushgateway -> Prometheus -
     expect(restic.stderr).not.toMatch(/Fatal/);
     expect(restic.code).toBe(0);
     // Host A's self-check: healthy, and its expected jobs with their thresholds (photos: 20 s).
-    const health = await runUbm(['health', '--config', join(FIXTURES, 'host-a.yaml'), '--textfile-dir', textfilesA, '--hostname', HOST_A]);
+    // The node_exporters here run as root: ubm health judges the files as root reads them.
+    const health = await runUbm(['health', '--config', join(FIXTURES, 'host-a.yaml'), '--textfile-dir', textfilesA, '--hostname', HOST_A, '--node-exporter-user', 'root']);
     expect(health.stderr).toBe('');
     expect(health.code).toBe(0);
     await waitFor('host A healthy in Prometheus', async () => ((await promQuery(prometheusUrl, `${sel(metrics.backupMonitoringHealthy, { hostname: HOST_A })} == 1`)).length > 0 ? true : undefined));
@@ -164,11 +165,12 @@ describe('the live stack: backup hook -> textfile or Pushgateway -> Prometheus -
     // Two files that give one family different HELP: node_exporter drops it silently, ubm health does not.
     writeFileSync(join(textfilesB, 'app_a.prom'), '# HELP e2e_app_up One help.\n# TYPE e2e_app_up gauge\ne2e_app_up 1\n');
     writeFileSync(join(textfilesB, 'app_b.prom'), '# HELP e2e_app_up Another help.\n# TYPE e2e_app_up gauge\ne2e_app_up{part="b"} 1\n');
-    const health = await runUbm(['health', '--config', join(FIXTURES, 'host-b.yaml'), '--textfile-dir', textfilesB, '--hostname', HOST_B]);
+    const health = await runUbm(['health', '--config', join(FIXTURES, 'host-b.yaml'), '--textfile-dir', textfilesB, '--hostname', HOST_B, '--node-exporter-user', 'root']);
     expect(health.code).toBe(1);
     expect(health.stderr).toContain('app_b.prom');
     const unhealthy = await hook().waitForAlert('BackupMonitoringUnhealthy for host B', isAlert('BackupMonitoringUnhealthy', { hostname: HOST_B }));
-    expect(unhealthy.labels).toEqual({ alertname: 'BackupMonitoringUnhealthy', hostname: HOST_B, reason: 'the self-check failed', severity: 'high' });
+    // The reason names the problem the self-check found.
+    expect(unhealthy.labels).toEqual({ alertname: 'BackupMonitoringUnhealthy', hostname: HOST_B, reason: MONITORING_PROBLEMS.textfile_conflict, severity: 'high' });
 
     // Now host B's job goes stale (20 s threshold from host-b.yaml) while its monitoring is unhealthy.
     const emit = await runUbm(['emit', 'backup', '--textfile-dir', textfilesB, '--hostname', HOST_B, '--job', 'mail', '--repository', REPOSITORY, '--status', 'success', '--duration', '2']);

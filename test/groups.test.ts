@@ -10,6 +10,7 @@ import { pgbackrestGroup } from '../src/groups/pgbackrest.js';
 import { postgresOffsiteGroup } from '../src/groups/postgres-offsite.js';
 import { postgresVerificationGroup } from '../src/groups/postgres-verification.js';
 import { resticBackupGroup } from '../src/groups/restic-backup.js';
+import { resticLocksGroup } from '../src/groups/restic-locks.js';
 import { resticRestoreTestGroup } from '../src/groups/restic-restore-test.js';
 import { resticVerificationGroup } from '../src/groups/restic-verification.js';
 import { type GroupId, allMetrics, findMetric, metrics } from '../src/schema/catalog.js';
@@ -18,8 +19,13 @@ import { type SeriesValue, sample } from '../src/schema/series.js';
 const hostname = 'h';
 const endedAtMs = Date.parse('2026-12-01T03:00:00Z');
 const job = { hostname, backup_job: 'j', repository: 'r' };
-/** A previous successful run, so the baseline is folded in. */
-const previousRun: SeriesValue[] = [sample(metrics.resticBackupStatus, job, 1), sample(metrics.resticBackupDurationSeconds, job, 60)];
+/** A previous successful run, so the duration and source baselines are folded in. */
+const previousRun: SeriesValue[] = [
+  sample(metrics.resticBackupStatus, job, 1),
+  sample(metrics.resticBackupDurationSeconds, job, 60),
+  sample(metrics.resticBackupFilesProcessed, job, 5),
+  sample(metrics.resticBackupProcessedBytes, job, 6),
+];
 const check = { hostname, success: true, durationSeconds: 3, endedAtMs };
 const latest = { completionSeconds: 1, durationSeconds: 2, sizeBytes: 3, repoSizeBytes: 4 };
 
@@ -32,16 +38,21 @@ const fullWrites: { readonly [G in GroupId]: () => readonly SeriesValue[] } = {
     }),
   restic_verification: () => resticVerificationGroup.build([], { ...check, repository: 'r' }),
   restic_restore_test: () => resticRestoreTestGroup.build([], { ...check, repository: 'r', filesRestored: 5, filesFailed: 0 }),
+  restic_locks: () => resticLocksGroup.build([], { hostname, repository: 'r', locks: 2, exclusiveLocks: 1, oldestLockMs: endedAtMs - 3_600_000, endedAtMs }),
   postgres_verification: () => postgresVerificationGroup.build([], { ...check, stanza: 's' }),
   postgres_offsite: () => postgresOffsiteGroup.build([], { ...check, stanza: 's', repository: 'repo2' }),
   pgbackrest: () =>
     pgbackrestGroup.build([], {
-      hostname, stanza: 's', statusCode: 0, endedAtMs,
+      hostname, stanza: 's', statusCode: 0, endedAtMs, backupStaleThresholds: { full: 756_000 },
       repos: [{ repo: 'repo1', statusCode: 0, backupCount: 1, latest: { full: latest }, walPresent: true, walMaxSegment: 7 }],
     }),
-  monitoring_health: () => monitoringHealthGroup.build([], { hostname, healthy: true, invalidTextfiles: 0, endedAtMs }),
+  monitoring_health: () => monitoringHealthGroup.build([], { hostname, healthy: false, invalidTextfiles: 1, problems: ['textfile_invalid'], endedAtMs }),
   monitoring_expected_jobs: () =>
-    monitoringExpectedJobsGroup.build([], { hostname, jobs: [{ name: 'j', repository: 'r', staleThresholdSeconds: 1, slowMultiplier: 2 }] }),
+    monitoringExpectedJobsGroup.build([], {
+      hostname,
+      jobs: [{ name: 'j', repository: 'r', staleThresholdSeconds: 1, slowMultiplier: 2, shrinkRatio: 0.5 }],
+      unexpected: [{ name: 'typo', repository: 'r' }],
+    }),
 };
 
 /** Distinct metric names among series. */
@@ -75,5 +86,28 @@ describe('the textfile groups', () => {
   it('has one distinct file prefix per group', () => {
     const prefixes = Object.values(textfileGroups).map((g) => g.filePrefix);
     expect(new Set(prefixes).size).toBe(prefixes.length);
+  });
+});
+
+/** `name{reason} value` of the problem series among a health file's series. */
+const problemLines = (series: readonly SeriesValue[]): string[] =>
+  series.filter((s) => s.metric.name === metrics.backupMonitoringProblem.name).map((s) => `${s.labels.reason ?? ''} ${s.value}`);
+
+describe('the self-check groups', () => {
+  it.each([
+    ['ubm health found an invalid config and a conflict', ['config_invalid', 'textfile_conflict'] as const, ['config_invalid 1', 'textfile_unreadable 0', 'textfile_invalid 0', 'textfile_conflict 1', 'textfile_writable_by_others 0']],
+    ['ubm health found nothing', [] as const, ['config_invalid 0', 'textfile_unreadable 0', 'textfile_invalid 0', 'textfile_conflict 0', 'textfile_writable_by_others 0']],
+    ['ubm emit health looked for no problems', undefined, []],
+  ])('monitoring_health writes every problem reason, 1 when found, when %s', (_case, problems, expected) => {
+    expect(problemLines(monitoringHealthGroup.build([], { hostname, healthy: problems === undefined || problems.length === 0, problems, endedAtMs }))).toEqual(expected);
+  });
+
+  it('monitoring_expected_jobs never writes a job as both expected and unexpected', () => {
+    const written = monitoringExpectedJobsGroup.build([], {
+      hostname,
+      jobs: [{ name: 'j', repository: 'r', staleThresholdSeconds: 1, slowMultiplier: 2, shrinkRatio: 0.5 }],
+      unexpected: [{ name: 'j', repository: 'r' }, { name: 'typo', repository: 'r' }, { name: 'typo', repository: 'r' }],
+    });
+    expect(written.filter((s) => s.metric.name === metrics.backupMonitoringUnexpectedJob.name).map((s) => s.labels.backup_job)).toEqual(['typo']);
   });
 });

@@ -56,6 +56,9 @@ describe('ubm pgbackrest with a real cluster', () => {
 
     const [info] = JSON.parse(cluster.pgbackrest(['info', '--output=json'])) as InfoJson[];
     if (info === undefined) throw new Error('pgbackrest info printed no stanza');
+    const stanzaFile = samplesOf(dir, 'ubm_pgbackrest.db-host.main.prom');
+    // The first read of a WAL archive starts its clock: the last advance is the read's own time.
+    const readAt = stanzaFile.find((l) => l.startsWith('pgbackrest_info_last_run_timestamp_seconds'))?.split(' ')[1];
     const expected: string[] = [`pgbackrest_stanza_status{hostname="${HOST}",stanza="main"} 0`];
     for (const repo of info.repo) {
       const labels = `hostname="${HOST}",repository="repo${repo.key}",stanza="main"`;
@@ -75,11 +78,12 @@ describe('ubm pgbackrest with a real cluster', () => {
         `pgbackrest_backup_last_repo_size_bytes{${typed}} ${full.info.repository.size}`,
         `pgbackrest_wal_archive_present{${labels}} 1`,
         `pgbackrest_wal_archive_max_segment{${labels}} ${maxLog * 256 + maxSeg}`,
+        `pgbackrest_wal_archive_last_advance_timestamp_seconds{${labels}} ${readAt ?? 'missing'}`,
       );
     }
-    const written = samplesOf(dir, 'ubm_pgbackrest.main.prom').filter((l) => !l.startsWith('pgbackrest_info_last_run_timestamp_seconds'));
+    const written = stanzaFile.filter((l) => !l.startsWith('pgbackrest_info_last_run_timestamp_seconds'));
     expect(written).toEqual(expected.sort());
-    expect(samplesOf(dir, 'ubm_postgres_offsite.main.repo2.prom')[0]).toBe(`postgres_pgbackrest_offsite_backup_status{hostname="${HOST}",repository="repo2",stanza="main"} 1`);
+    expect(samplesOf(dir, 'ubm_postgres_offsite.db-host.main.repo2.prom')[0]).toBe(`postgres_pgbackrest_offsite_backup_status{hostname="${HOST}",repository="repo2",stanza="main"} 1`);
     for (const file of readdirSync(dir)) {
       const check = spawnSync(requireTool('promtool'), ['check', 'metrics'], { input: readFileSync(join(dir, file)), encoding: 'utf8' });
       expect({ file, status: check.status, output: check.stdout + check.stderr }).toEqual({ file, status: 0, output: '' });
@@ -89,7 +93,7 @@ describe('ubm pgbackrest with a real cluster', () => {
   it('records verification 1 after pgbackrest verify passes on both repositories', async () => {
     const dir = tempDir('pgbr-verify');
     expect(await run(['--verify'], dir)).toEqual({ code: 0, stderr: '', stdout: '' });
-    expect(samplesOf(dir, 'ubm_postgres_verification.main.prom').filter((l) => l.startsWith('postgres_backup_verification_status'))).toEqual([
+    expect(samplesOf(dir, 'ubm_postgres_verification.db-host.main.prom').filter((l) => l.startsWith('postgres_backup_verification_status'))).toEqual([
       `postgres_backup_verification_status{hostname="${HOST}",stanza="main"} 1`,
     ]);
   });
@@ -105,7 +109,7 @@ describe('ubm pgbackrest with a real cluster', () => {
       writeFileSync(victim, 'not what pgBackRest stored');
       const result = await run(['--verify'], dir);
       expect(result).toEqual({ code: 1, stdout: '', stderr: 'ubm pgbackrest: stanza main verify repo1: pgbackrest verify found errors (1 invalid backup(s), checksum invalid 1)\n' });
-      expect(samplesOf(dir, 'ubm_postgres_verification.main.prom')).toContain(`postgres_backup_verification_status{hostname="${HOST}",stanza="main"} 0`);
+      expect(samplesOf(dir, 'ubm_postgres_verification.db-host.main.prom')).toContain(`postgres_backup_verification_status{hostname="${HOST}",stanza="main"} 0`);
     } finally {
       copyFileSync(`${victim}.orig`, victim);
       rmSync(`${victim}.orig`);
@@ -124,7 +128,7 @@ describe('ubm pgbackrest with a real cluster', () => {
     const result = await run(['--offsite-repo', 'repo2'], dir, later);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^ubm pgbackrest: stanza main offsite repo2: newest backup is \d+s old \(limit 108000s\)\n$/);
-    expect(samplesOf(dir, 'ubm_postgres_offsite.main.repo2.prom')[0]).toBe(`postgres_pgbackrest_offsite_backup_status{hostname="${HOST}",repository="repo2",stanza="main"} 0`);
+    expect(samplesOf(dir, 'ubm_postgres_offsite.db-host.main.repo2.prom')[0]).toBe(`postgres_pgbackrest_offsite_backup_status{hostname="${HOST}",repository="repo2",stanza="main"} 0`);
   });
 
   /** [case, extra argv, env PATH, the exact stderr line]. */
@@ -155,8 +159,8 @@ describe('ubm pgbackrest with a real cluster', () => {
           'ubm pgbackrest: stanza main repo2: pgBackRest status 99 (other error (repository unreachable or unreadable?))\n' +
           'ubm pgbackrest: stanza main offsite repo2: pgBackRest status 99 (other error (repository unreachable or unreadable?))\n',
       });
-      expect(samplesOf(dir, 'ubm_pgbackrest.main.prom')).toContain(`pgbackrest_repo_status{hostname="${HOST}",repository="repo2",stanza="main"} 99`);
-      expect(samplesOf(dir, 'ubm_postgres_offsite.main.repo2.prom')[0]).toBe(`postgres_pgbackrest_offsite_backup_status{hostname="${HOST}",repository="repo2",stanza="main"} 0`);
+      expect(samplesOf(dir, 'ubm_pgbackrest.db-host.main.prom')).toContain(`pgbackrest_repo_status{hostname="${HOST}",repository="repo2",stanza="main"} 99`);
+      expect(samplesOf(dir, 'ubm_postgres_offsite.db-host.main.repo2.prom')[0]).toBe(`postgres_pgbackrest_offsite_backup_status{hostname="${HOST}",repository="repo2",stanza="main"} 0`);
     } finally {
       chmodSync(cluster.repoPaths.repo2, 0o750);
     }
@@ -165,7 +169,7 @@ describe('ubm pgbackrest with a real cluster', () => {
   it('writes offsite 0, keeping the last success, after the offsite repository\'s backups are removed', async () => {
     const dir = tempDir('pgbr-removed');
     expect((await run(['--offsite-repo', 'repo2'], dir)).code).toBe(0);
-    const lastSuccess = samplesOf(dir, 'ubm_postgres_offsite.main.repo2.prom').find((l) => l.startsWith('postgres_pgbackrest_offsite_last_success'));
+    const lastSuccess = samplesOf(dir, 'ubm_postgres_offsite.db-host.main.repo2.prom').find((l) => l.startsWith('postgres_pgbackrest_offsite_last_success'));
     // The offsite volume is wiped: backups and WAL archive of the stanza are gone.
     rmSync(join(cluster.repoPaths.repo2, 'backup', 'main'), { recursive: true, force: true });
     rmSync(join(cluster.repoPaths.repo2, 'archive', 'main'), { recursive: true, force: true });
@@ -175,9 +179,9 @@ describe('ubm pgbackrest with a real cluster', () => {
       stdout: '',
       stderr: 'ubm pgbackrest: stanza main repo2: pgBackRest status 1 (missing stanza path)\nubm pgbackrest: stanza main offsite repo2: pgBackRest status 1 (missing stanza path)\n',
     });
-    const after = samplesOf(dir, 'ubm_postgres_offsite.main.repo2.prom');
+    const after = samplesOf(dir, 'ubm_postgres_offsite.db-host.main.repo2.prom');
     expect(after[0]).toBe(`postgres_pgbackrest_offsite_backup_status{hostname="${HOST}",repository="repo2",stanza="main"} 0`);
     expect(after.find((l) => l.startsWith('postgres_pgbackrest_offsite_last_success'))).toBe(lastSuccess);
-    expect(samplesOf(dir, 'ubm_pgbackrest.main.prom')).toContain(`pgbackrest_repo_backups{hostname="${HOST}",repository="repo2",stanza="main"} 0`);
+    expect(samplesOf(dir, 'ubm_pgbackrest.db-host.main.prom')).toContain(`pgbackrest_repo_backups{hostname="${HOST}",repository="repo2",stanza="main"} 0`);
   });
 });

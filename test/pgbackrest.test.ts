@@ -4,14 +4,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { encodeSeries } from '../src/exporter/encode.js';
+import { encodeKeyValue } from '../src/exporter/filename.js';
 import { parseExposition } from '../src/exporter/textfile.js';
 import { parseJsonLossless } from '../src/sources/lossless-json.js';
-import { pgbackrestGroup } from '../src/groups/pgbackrest.js';
+import { type PgbackrestRead, type PgbackrestRepoState, pgbackrestGroup } from '../src/groups/pgbackrest.js';
+import { metrics } from '../src/schema/catalog.js';
+import type { SeriesValue } from '../src/schema/series.js';
 import { parseVerifyStatus } from '../src/sources/pgbackrest-runner.js';
 import { type RepoSummary, evaluateOffsite, summarizeStanza, walSegmentPosition } from '../src/sources/pgbackrest-summary.js';
 import { parsePgbackrestInfo } from '../src/sources/pgbackrest.js';
@@ -22,6 +26,8 @@ import { REPO_ROOT, requireTool } from './support/tools.js';
 const FIXTURES = join(REPO_ROOT, 'fixtures', 'pgbackrest');
 const info = (name: string): string => readFileSync(join(FIXTURES, name, 'info.json'), 'utf8');
 const NOW = Date.parse('2026-11-26T12:00:00Z');
+/** This host's name as file names carry it (the commands run without --hostname write under it). */
+const HOST_PART = encodeKeyValue(hostname());
 
 describe('parseJsonLossless', () => {
   it('keeps a 64-bit system-id exact where JSON.parse rounds it', () => {
@@ -128,6 +134,39 @@ describe('parseVerifyStatus', () => {
   });
 });
 
+describe('the WAL archive last advance, carried across reads', () => {
+  const repo = (walMaxSegment: number | undefined): PgbackrestRepoState => ({ repo: 'repo1', statusCode: 0, backupCount: 1, latest: {}, walPresent: walMaxSegment !== undefined, walMaxSegment });
+  const read = (walMaxSegment: number | undefined, atSeconds: number): PgbackrestRead => ({ hostname: 'h', stanza: 'main', statusCode: 0, repos: [repo(walMaxSegment)], endedAtMs: atSeconds * 1000 });
+  const advanceOf = (series: readonly SeriesValue[]): number | undefined => series.find((x) => x.metric === metrics.pgbackrestWalArchiveLastAdvanceTimestampSeconds)?.value;
+
+  /** [case, the segments of successive reads (one a minute from 60 s), the last advance after the last read]. */
+  const cases: Array<[string, Array<number | undefined>, number | undefined]> = [
+    ['the first read starts the clock', [7], 60],
+    ['a higher segment is an advance', [7, 8], 120],
+    ['the same segment carries the time of the read that first saw it', [7, 7, 7], 60],
+    ['a lower segment (a new timeline after a restore, a stanza-upgrade) is an advance too', [7, 9, 3], 180],
+    ['a read without a WAL archive carries the time', [7, undefined], 60],
+    ['an archive that comes back keeps the time: the read before it has no segment to compare with', [7, undefined, 9], 60],
+    ['an archive that came back advances again from the next change', [7, undefined, 9, 10], 240],
+    ['no WAL archive ever, no series', [undefined, undefined], undefined],
+  ];
+  it.each(cases)('%s', (_case, segments, expected) => {
+    let previous: readonly SeriesValue[] = [];
+    segments.forEach((segment, i) => {
+      previous = pgbackrestGroup.build(previous, read(segment, 60 * (i + 1)));
+    });
+    expect(advanceOf(previous)).toBe(expected);
+  });
+
+  it('keeps each repository its own time', () => {
+    const two = (a: number, b: number, at: number): PgbackrestRead => ({ ...read(a, at), repos: [repo(a), { ...repo(b), repo: 'repo2' }] });
+    const first = pgbackrestGroup.build([], two(7, 7, 60));
+    const second = pgbackrestGroup.build(first, two(8, 7, 120));
+    const byRepo = Object.fromEntries(second.filter((x) => x.metric === metrics.pgbackrestWalArchiveLastAdvanceTimestampSeconds).map((x) => [x.labels.repository, x.value]));
+    expect(byRepo).toEqual({ repo1: 120, repo2: 60 });
+  });
+});
+
 describe('pgbackrest metrics of each captured info output', () => {
   it.each(['two-repos', 'full-diff-incr', 'legacy-upgraded', 'repo-unreachable'])('%s', async (name) => {
     const [stanza] = parsePgbackrestInfo(info(name));
@@ -147,8 +186,8 @@ describe('ubm pgbackrest --from-json', () => {
     const io = memoryIo(Date.parse('2026-11-26T11:30:00Z'), env);
     const code = await main(['pgbackrest', '--stanza', 'main', '--from-json', join(FIXTURES, 'two-repos', 'info.json'), '--offsite-repo', 'repo2', '--textfile-dir', dir, '--hostname', 'db-host'], io);
     expect({ code, stderr: io.err(), stdout: io.out() }).toEqual({ code: 0, stderr: '', stdout: '' });
-    expect(readdirSync(dir).sort()).toEqual(['ubm_pgbackrest.main.prom', 'ubm_postgres_offsite.main.repo2.prom']);
-    expect(sampleLines(parseExposition(readFileSync(join(dir, 'ubm_postgres_offsite.main.repo2.prom'), 'utf8')))).toEqual([
+    expect(readdirSync(dir).sort()).toEqual(['ubm_pgbackrest.db-host.main.prom', 'ubm_postgres_offsite.db-host.main.repo2.prom']);
+    expect(sampleLines(parseExposition(readFileSync(join(dir, 'ubm_postgres_offsite.db-host.main.repo2.prom'), 'utf8')))).toEqual([
       'postgres_pgbackrest_offsite_backup_status{hostname="db-host",repository="repo2",stanza="main"} 1',
       'postgres_pgbackrest_offsite_last_check_timestamp_seconds{hostname="db-host",repository="repo2",stanza="main"} 1795692600',
       'postgres_pgbackrest_offsite_last_success_timestamp_seconds{hostname="db-host",repository="repo2",stanza="main"} 1795692600',
@@ -162,7 +201,7 @@ describe('ubm pgbackrest --from-json', () => {
     const late = memoryIo(Date.parse('2026-11-26T12:30:00Z'), env);
     expect(await main(args, late)).toBe(1);
     expect(late.err()).toBe('ubm pgbackrest: stanza main offsite repo2: newest backup is 4801s old (limit 3600s)\n');
-    expect(sampleLines(parseExposition(readFileSync(join(dir, 'ubm_postgres_offsite.main.repo2.prom'), 'utf8')))).toEqual([
+    expect(sampleLines(parseExposition(readFileSync(join(dir, 'ubm_postgres_offsite.h.main.repo2.prom'), 'utf8')))).toEqual([
       'postgres_pgbackrest_offsite_backup_status{hostname="h",repository="repo2",stanza="main"} 0',
       'postgres_pgbackrest_offsite_last_check_timestamp_seconds{hostname="h",repository="repo2",stanza="main"} 1795696200',
       'postgres_pgbackrest_offsite_last_success_timestamp_seconds{hostname="h",repository="repo2",stanza="main"} 1795692600',
@@ -191,7 +230,26 @@ describe('ubm pgbackrest --from-json', () => {
     const late = memoryIo(Date.parse('2026-11-26T12:30:00Z'), env);
     expect(await main([...args, '--textfile-dir', dir], late)).toBe(1);
     expect(late.err()).toBe('ubm pgbackrest: stanza main offsite repo2: newest backup is 4801s old (limit 3600s)\n');
-    expect(readdirSync(dir).sort()).toEqual(['ubm_pgbackrest.main.prom', 'ubm_postgres_offsite.main.repo2.prom']);
+    expect(readdirSync(dir).sort()).toEqual(['ubm_pgbackrest.h.main.prom', 'ubm_postgres_offsite.h.main.repo2.prom']);
+  });
+
+  it.each([
+    ['the default schedule (full weekly, incr daily)', '', ['full 756000', 'incr 108000']],
+    ['a schedule with daily diffs and no incr', 'ubm: { postgres: { schedule: { diff: daily, incr: false } } }\n', ['diff 108000', 'full 756000']],
+  ])('writes the stale thresholds of %s with --config, and none without', async (_case, yaml, expected) => {
+    const config = join(tempDir('pgbr-schedule-config'), 'backup.yaml');
+    writeFileSync(config, `postgres: { enable: true, pgbackrest: { enableOffsite: false } }\n${yaml}`);
+    const thresholdsIn = async (extra: string[]): Promise<string[]> => {
+      const dir = tempDir('pgbr-schedule');
+      const io = memoryIo(NOW, env);
+      const code = await main(['pgbackrest', '--stanza', 'main', '--from-json', join(FIXTURES, 'two-repos', 'info.json'), '--textfile-dir', dir, '--hostname', 'h', ...extra], io);
+      expect({ code, stderr: io.err() }).toEqual({ code: 0, stderr: '' });
+      const file = readdirSync(dir).find((f) => f.startsWith('ubm_pgbackrest'));
+      const samples = sampleLines(parseExposition(readFileSync(join(dir, file ?? 'missing'), 'utf8')));
+      return samples.filter((l) => l.startsWith(metrics.pgbackrestBackupStaleThresholdSeconds.name)).map((l) => `${/backup_type="(\w+)"/.exec(l)?.[1] ?? ''} ${l.split(' ')[1] ?? ''}`).sort();
+    };
+    expect(await thresholdsIn(['--config', config])).toEqual(expected);
+    expect(await thresholdsIn([])).toEqual([]);
   });
 
   it("writes to the config's textfile directory when neither the flag nor $UBM_TEXTFILE_DIR names one", async () => {
@@ -200,7 +258,7 @@ describe('ubm pgbackrest --from-json', () => {
     writeFileSync(config, `${readFileSync(join(FIXTURES, 'config-offsite', 'backup.yaml'), 'utf8')}monitoring: { textfileCollector: { directory: ${JSON.stringify(dir)} } }\n`);
     const code = await main(['pgbackrest', '--stanza', 'main', '--from-json', join(FIXTURES, 'two-repos', 'info.json'), '--config', config], memoryIo(Date.parse('2026-11-26T11:30:00Z'), env));
     expect(code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['ubm_pgbackrest.main.prom', 'ubm_postgres_offsite.main.repo2.prom']);
+    expect(readdirSync(dir).sort()).toEqual([`ubm_pgbackrest.${HOST_PART}.main.prom`, `ubm_postgres_offsite.${HOST_PART}.main.repo2.prom`]);
   });
 
   it('exits 2 on a bad config, naming the file and field', async () => {
@@ -214,7 +272,7 @@ describe('ubm pgbackrest --from-json', () => {
     const dir = tempDir('pgbr-json-multi');
     const code = await main(['pgbackrest', '--stanza', 'main', '--from-json', join(FIXTURES, 'multi-stanza', 'info.json'), '--textfile-dir', dir], memoryIo(NOW, env));
     expect(code).toBe(0);
-    expect(readdirSync(dir)).toEqual(['ubm_pgbackrest.main.prom']);
+    expect(readdirSync(dir)).toEqual([`ubm_pgbackrest.${HOST_PART}.main.prom`]);
   });
 
   /** [case, argv after `pgbackrest`, the exact line on stderr]. */
@@ -223,7 +281,7 @@ describe('ubm pgbackrest --from-json', () => {
     ['an unknown flag', ['--stanza', 'main', '--bogus'], "ubm pgbackrest: unknown flag '--bogus' (see --help)"],
     ['a stanza pgBackRest does not know', ['--stanza', 'nope', '--from-json', join(FIXTURES, 'unknown-stanza', 'info.json')], "ubm pgbackrest: stanza 'nope' is unknown to pgBackRest (missing stanza path in repo1, repo2)"],
     ['a stanza the file does not hold', ['--stanza', 'other', '--from-json', join(FIXTURES, 'two-repos', 'info.json')], `ubm pgbackrest: stanza 'other' is not in ${join(FIXTURES, 'two-repos', 'info.json')} (stanzas: main)`],
-    ['a missing file', ['--stanza', 'main', '--from-json', '/nonexistent/info.json'], 'ubm pgbackrest: /nonexistent/info.json: cannot read (ENOENT)'],
+    ['a missing file', ['--stanza', 'main', '--from-json', '/nonexistent/info.json'], 'ubm pgbackrest: /nonexistent/info.json: no such file'],
     ['malformed JSON', ['--stanza', 'main', '--from-json', join(FIXTURES, 'bad-json', 'info.json')], `ubm pgbackrest: ${join(FIXTURES, 'bad-json', 'info.json')}: not JSON (`],
     ['a backup without its stop time', ['--stanza', 'main', '--from-json', join(FIXTURES, 'missing-stop', 'info.json')], `ubm pgbackrest: ${join(FIXTURES, 'missing-stop', 'info.json')}: [0].backup[1].timestamp.stop: `],
     ['an offsite repository that is not repoN', ['--stanza', 'main', '--offsite-repo', 'r2-offsite'], "ubm pgbackrest: --offsite-repo must name a pgBackRest repository like repo2 (got 'r2-offsite')"],

@@ -102,7 +102,7 @@ describe('expressions', () => {
     expect(() => buildGroups(example, recordDefs(example), [def as AlertDef])).toThrow(message);
   });
 
-  it('select 9 series of a backup job in its alerts and 7 in the recording rules, one sample each', () => {
+  it('select 16 series of a backup job in its alerts and 9 in the recording rules, one sample each', () => {
     const names = new Set([...allMetrics.map((m) => m.name), ...RECORDED_METRICS.map((m) => m.name)]);
     const jobGroup = ruleGroups(example).find((g) => g.name === 'ubm-backup-jobs');
     const selectors = Object.fromEntries(
@@ -111,10 +111,13 @@ describe('expressions', () => {
     expect(selectors).toEqual({
       'backup_job:ubm_stale_threshold_seconds:resolved': 3,
       'backup_job:ubm_slow_threshold_seconds:resolved': 4,
+      'backup_job:ubm_shrink_ratio:resolved': 2,
       UnifiedBackupFailed: 1,
       UnifiedBackupStale: 3,
       UnifiedBackupSlow: 3,
       UnifiedBackupNeverReported: 2,
+      UnifiedBackupUnexpectedJob: 1,
+      UnifiedBackupSourceShrunk: 6,
     });
   });
 
@@ -175,6 +178,23 @@ describe('generated files', () => {
       target_matchers: ['alertname="UnifiedBackupStale"'],
       equal: ['hostname', 'backup_job', 'repository'],
     });
+  });
+});
+
+describe('pgBackRest inhibit rules', () => {
+  const inhibit = load(generateRuleFiles(example, { configName: 'backup.yaml', format: 'prometheus' }).get(RULE_FILES.inhibit) ?? '') as { inhibit_rules: Array<{ target_matchers: string[] }> };
+  const sameRepository = ['hostname', 'stanza', 'repository'];
+
+  it.each([
+    ['a repository in error', 'PgbackrestStanzaError', 'alertname=~"PgbackrestBackupStale|PostgresOffsiteBackupFailed|PostgresOffsiteBackupStale"'],
+    ['stuck WAL archiving', 'PgbackrestWalArchivingStuck', 'alertname="PgbackrestBackupStale"'],
+    ['a failed offsite copy', 'PostgresOffsiteBackupFailed', 'alertname=~"PostgresOffsiteBackupStale|PgbackrestBackupStale"'],
+  ])('mute the backups of the same repository going stale while it has %s', (_what, source, targets) => {
+    expect(inhibit.inhibit_rules).toContainEqual({ source_matchers: [`alertname="${source}"`], target_matchers: [targets], equal: sameRepository });
+  });
+
+  it('never mute PgbackrestWalArchivingStuck: it is critical whatever its cause', () => {
+    expect(inhibit.inhibit_rules.flatMap((r) => r.target_matchers).filter((m) => m.includes('PgbackrestWalArchivingStuck'))).toEqual([]);
   });
 });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { parseExposition } from '../src/exporter/textfile.js';
+import { metrics } from '../src/schema/catalog.js';
 import { memoryIo, sampleLines, snapshotDir, spawnCollect, ubm } from './exporter/helpers.js';
 import { tempDir } from './support/temp.js';
 import { requireTool } from './support/tools.js';
@@ -73,8 +74,8 @@ function value(lines: readonly string[] | undefined, name: string): number | und
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
-const CHECK = 'ubm_restic_verification.nas.prom';
-const RESTORE = 'ubm_restic_restore_test.nas.prom';
+const CHECK = 'ubm_restic_verification.h.nas.prom';
+const RESTORE = 'ubm_restic_restore_test.h.nas.prom';
 
 beforeAll(async () => {
   root = tempDir('verify');
@@ -115,7 +116,7 @@ describe('ubm verify with real restic', () => {
   it('restores and matches every file, the glob-named one included, with the built CLI', async () => {
     const repo = copyRepo();
     const dir = tempDir('verify-cli');
-    const result = await ubm(['verify', '--repository', LABEL, '--textfile-dir', dir, '--sample-files', '100', '--read-data-subset', '50%'], { env: { ...baseEnv, RESTIC_REPOSITORY: repo } });
+    const result = await ubm(['verify', '--repository', LABEL, '--textfile-dir', dir, '--hostname', 'h', '--sample-files', '100', '--read-data-subset', '50%'], { env: { ...baseEnv, RESTIC_REPOSITORY: repo } });
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     const restore = sampleLines(parseExposition(readFileSync(join(dir, RESTORE), 'utf8')));
     expect(value(restore, 'restic_restore_test_files_restored')).toBe(6);
@@ -232,6 +233,8 @@ describe('ubm verify with real restic', () => {
     ['restic is not installed', [], { PATH: '/nonexistent-bin' }, 'ubm verify: restic not found on PATH'],
     ['no repository is selected', [], { RESTIC_REPOSITORY: undefined }, "ubm verify: no repository selected: set RESTIC_REPOSITORY or RESTIC_REPOSITORY_FILE (restic's own environment)"],
     ['no password is given', [], { RESTIC_PASSWORD_FILE: undefined }, 'ubm verify: no repository password: set RESTIC_PASSWORD_FILE, RESTIC_PASSWORD_COMMAND or RESTIC_PASSWORD'],
+    ['the password file is missing', [], { RESTIC_PASSWORD_FILE: '/nonexistent/restic-password' }, 'ubm verify: RESTIC_PASSWORD_FILE /nonexistent/restic-password does not exist: restic cannot read the repository password'],
+    ['the password file is a directory', [], { RESTIC_PASSWORD_FILE: '/' }, 'ubm verify: RESTIC_PASSWORD_FILE / is a directory: restic cannot read the repository password'],
     ['a flag is unknown', ['--bogus'], {}, "ubm verify: unknown flag '--bogus' (see --help)"],
     ['the subset is malformed', ['--read-data-subset', '7/5'], {}, "ubm verify: --read-data-subset: n/t needs 1 <= n <= t (got '7/5')"],
     ['both data flags are given', ['--read-data', '--read-data-subset', '10%'], {}, 'ubm verify: give --read-data or --read-data-subset, not both'],
@@ -253,5 +256,26 @@ describe('ubm verify with real restic', () => {
     const io = memoryIo(Date.now(), { ...baseEnv, RESTIC_REPOSITORY: pristine });
     expect(await main(['verify', '--textfile-dir', tempDir('verify-norepo')], io)).toBe(2);
     expect(io.err()).toBe('ubm verify: missing required flag --repository\n');
+  });
+});
+
+describe('ubm verify --config', () => {
+  it("records both results in the config's textfile directory when neither --textfile-dir nor $UBM_TEXTFILE_DIR names one", async () => {
+    const dir = tempDir('verify-config-dir');
+    const config = join(tempDir('verify-config'), 'backup.yaml');
+    writeFileSync(config, `monitoring: { textfileCollector: { directory: ${JSON.stringify(dir)} } }\n`);
+    const io = memoryIo(Date.parse('2026-11-26T12:00:00Z'), { ...baseEnv, RESTIC_REPOSITORY: copyRepo(), RESTIC_CACHE_DIR: tempDir('verify-config-cache') });
+    const code = await main(['verify', '--repository', LABEL, '--config', config, '--sample-files', '2', '--restore-dir', tempDir('verify-config-restore'), '--hostname', 'h'], io);
+    expect({ code, stderr: io.err() }).toEqual({ code: 0, stderr: '' });
+    const samples = readdirSync(dir).flatMap((f) => parseExposition(readFileSync(join(dir, f), 'utf8')));
+    expect(samples.find((s) => s.name === metrics.resticVerificationStatus.name)?.value).toBe(1);
+    expect(samples.find((s) => s.name === metrics.resticRestoreTestStatus.name)?.value).toBe(1);
+  });
+
+  it('exits 2 naming a config file that does not exist, and runs no check', async () => {
+    const missing = join(tempDir('verify-missing-config'), 'backup.yaml');
+    const io = memoryIo(Date.now(), { ...baseEnv, RESTIC_REPOSITORY: pristine });
+    expect(await main(['verify', '--repository', LABEL, '--config', missing], io)).toBe(2);
+    expect(io.err()).toBe(`ubm verify: ${missing}: no such file\n`);
   });
 });

@@ -21,6 +21,8 @@ describe('classifyResticFailure', () => {
     ['connection-refused', 'repository unreachable (no repository at the configured location, or it cannot be reached)'],
     ['missing-pack', 'restic found errors in the repository (damaged or missing data)'],
     ['no-location', 'no repository given (set RESTIC_REPOSITORY or RESTIC_REPOSITORY_FILE)'],
+    // restic 0.14's "Fatal: ... does not exist" once read as missing repository data.
+    ['missing-password-file', 'restic could not read the repository password (RESTIC_PASSWORD_FILE or RESTIC_PASSWORD_COMMAND)'],
   ])('names %s without quoting restic', (name, reason) => {
     const stderr = readFileSync(join(STDERR, `${name}.txt`), 'utf8');
     const got = classifyResticFailure({ code: 1, signal: null, stderr });

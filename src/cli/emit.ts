@@ -10,6 +10,7 @@ import {
   type RecordTarget,
 } from '../exporter/record.js';
 import { UsageError } from '../util/errors.js';
+import { quote } from '../util/quote.js';
 import { type FlagSpec, type ParsedFlags, parseFlags } from './flags.js';
 import type { Io } from './io.js';
 import {
@@ -17,12 +18,13 @@ import {
   JOB_FLAG,
   REPOSITORY_FLAG,
   STANZA_FLAG,
+  configTargetFlagSpecs,
   countFlag,
   durationFlag,
   labelFlag,
   resolveTarget,
   statusFlag,
-  targetFlagSpecs,
+  withConfigFlag,
 } from './target-flags.js';
 
 /** What a family's write gets: the checked target and hostname, and the time. */
@@ -68,6 +70,8 @@ const families: Readonly<Record<string, Family>> = {
       'data-added': count('restic summary: bytes added to the repository'),
       'total-files-processed': count('restic summary: files processed'),
       'total-bytes-processed': count('restic summary: bytes processed'),
+      // Handled by emit-from-systemd.ts (its own flags); listed here so that `ubm emit backup --help` shows it.
+      'from-systemd': { type: 'boolean', help: 'record a unit from its ExecStopPost= ($SERVICE_RESULT, journal); see --from-systemd --help' },
     },
     prepare: (v) => {
       const job = labelFlag(v, 'job');
@@ -165,7 +169,7 @@ const families: Readonly<Record<string, Family>> = {
   },
 };
 
-const USAGE = `Usage: ubm emit FAMILY [--textfile-dir DIR | --pushgateway URL] [--hostname H] FLAGS...
+const USAGE = `Usage: ubm emit FAMILY [--textfile-dir DIR | --pushgateway URL] [--config FILE] [--hostname H] FLAGS...
 
 Writes one family of metrics. Families (\`ubm emit FAMILY --help\` for flags):
 ${Object.entries(families)
@@ -182,11 +186,12 @@ export async function emit(argv: readonly string[], io: Io): Promise<number> {
   }
   if (name === undefined || name.startsWith('-')) throw new UsageError(`missing FAMILY before the flags (families: ${Object.keys(families).join(', ')})`);
   const family = Object.hasOwn(families, name) ? families[name] : undefined;
-  if (family === undefined) throw new UsageError(`unknown family '${name}' (families: ${Object.keys(families).join(', ')})`);
-  const parsed = parseFlags(rest, { ...family.flags, ...targetFlagSpecs }, { usage: `ubm emit ${name} [FLAGS...]`, description: family.description, print: io.stdout });
+  if (family === undefined) throw new UsageError(`unknown family ${quote(name)} (families: ${Object.keys(families).join(', ')})`);
+  if (name === 'backup' && rest.includes('--from-systemd')) return (await import('./emit-from-systemd.js')).emitFromSystemd(rest, io);
+  const parsed = parseFlags(rest, { ...family.flags, ...configTargetFlagSpecs }, { usage: `ubm emit ${name} [FLAGS...]`, description: family.description, print: io.stdout });
   if (parsed === undefined) return 0;
   const write = family.prepare(parsed.values);
-  const { target, hostname } = resolveTarget(parsed.values, io);
+  const { target, hostname } = resolveTarget(await withConfigFlag('emit', parsed.values, io), io);
   await write({ target, hostname, endedAtMs: io.now() });
   return 0;
 }

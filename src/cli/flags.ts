@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../util/errors.js';
+import { oneLine, quote } from '../util/quote.js';
 
 /** One flag of a command: its type, whether repeatable, and its line of help. */
 export interface FlagSpec {
@@ -60,10 +61,10 @@ function flagName(described: string): string {
 function ambiguousValue(flag: string, argv: readonly string[]): string {
   const at = argv.findIndex((arg, i) => arg === flag && (argv[i + 1] ?? '').startsWith('-'));
   const value = argv[at + 1];
-  if (at === -1 || value === undefined) return `flag '${flag}' needs a value`;
-  if (/^-\.?\d/.test(value)) return `flag '${flag}' must not be negative (got '${value}')`;
-  if (value.startsWith('--')) return `flag '${flag}' needs a value before '${value}'`;
-  return `flag '${flag}' does not take '${value}', which looks like a flag (write ${flag}=${value} if it is the value)`;
+  if (at === -1 || value === undefined) return `flag ${quote(flag)} needs a value`;
+  if (/^-\.?\d/.test(value)) return `flag ${quote(flag)} must not be negative (got ${quote(value)})`;
+  if (value.startsWith('--')) return `flag ${quote(flag)} needs a value before ${quote(value)}`;
+  return `flag ${quote(flag)} does not take ${quote(value)}, which looks like a flag (write ${flag}=${oneLine(value)} if it is the value)`;
 }
 
 /** Node's parseArgs messages are long and multi-line; keep the first sentence, naming the flag and the value. */
@@ -71,11 +72,11 @@ function conciseParseError(message: string, argv: readonly string[]): string {
   const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
   if (ambiguous !== null) return ambiguousValue(flagName(ambiguous[1] ?? ''), argv);
   const unknown = /Unknown option '([^']+)'/.exec(message);
-  if (unknown !== null) return `unknown flag '${unknown[1] ?? ''}' (see --help)`;
+  if (unknown !== null) return `unknown flag ${quote(unknown[1] ?? '')} (see --help)`;
   const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(message);
-  if (missing !== null) return `flag '${flagName(missing[1] ?? '')}' needs a value`;
+  if (missing !== null) return `flag ${quote(flagName(missing[1] ?? ''))} needs a value`;
   const positional = /Unexpected argument '([^']+)'/.exec(message);
-  if (positional !== null) return `unexpected argument '${positional[1] ?? ''}' (see --help)`;
+  if (positional !== null) return `unexpected argument ${quote(positional[1] ?? '')} (see --help)`;
   return (message.split('\n')[0] ?? message).replace(/\. To specify.*$/, '');
 }
 

@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import { OUTPUT_FORMATS, type OutputFormat } from '../config/output.js';
 import { UsageError } from '../util/errors.js';
+import { quote } from '../util/quote.js';
 import { loadCommandConfig } from './command-config.js';
 import { type FlagSpec, parseFlags, stringFlag } from './flags.js';
 import type { Io } from './io.js';
@@ -27,7 +28,7 @@ failed, 2 usage or config error.`;
 export function parseFormat(value: string | undefined): OutputFormat {
   if (value === undefined) return 'prometheus';
   const format = OUTPUT_FORMATS.find((f) => f === value);
-  if (format === undefined) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not '${value}'`);
+  if (format === undefined) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not ${quote(value)}`);
   return format;
 }
 

@@ -8,11 +8,37 @@ export interface Io {
   readonly now: () => number;
 }
 
+/** Streams already given a listener by survive(). */
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * Keeps a failing stdout or stderr (its reader went away: EPIPE; a full disk) from crashing the
+ * process with a stack trace: Node throws an 'error' event nobody listens to. Later writes are dropped.
+ */
+function survive(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (!guarded.has(stream)) {
+    guarded.add(stream);
+    stream.on('error', () => undefined);
+  }
+  return stream;
+}
+
+/** Writes, never throwing: what cannot be written is dropped. */
+function writeTo(stream: NodeJS.WriteStream, text: string): void {
+  try {
+    if (!stream.destroyed) survive(stream).write(text);
+  } catch {
+    // A stream that fails synchronously: the text has nowhere to go.
+  }
+}
+
 /** The real process's Io. */
 export function processIo(): Io {
+  survive(process.stdout);
+  survive(process.stderr);
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => writeTo(process.stdout, text),
+    stderr: (text) => writeTo(process.stderr, text),
     env: process.env,
     cwd: process.cwd(),
     now: () => Date.now(),

@@ -1,4 +1,4 @@
-/** The `--config FILE` option of `ubm pgbackrest` and `ubm health`: the resolved config, or undefined without the flag. */
+/** The `--config FILE` option of the commands that record (`pgbackrest`, `health`, `emit`, `run`, `verify`): the resolved config, or undefined without the flag. */
 import type { ResolvedConfig } from '../config/model.js';
 import { loadCommandConfig } from './command-config.js';
 import type { ParsedFlags } from './flags.js';
@@ -14,9 +14,10 @@ export function loadOptionalConfig(command: string, path: string | undefined, io
 
 /**
  * The flags with `--textfile-dir` taken from the config's `monitoring.textfileCollector.directory`
- * when neither the flag nor $UBM_TEXTFILE_DIR gives one (flag > environment > config > default).
+ * when neither the flag nor $UBM_TEXTFILE_DIR gives one (flag > environment > config > default), and
+ * no `--pushgateway` sends the metrics elsewhere.
  */
 export function withConfigTextfileDir(values: ParsedFlags, config: ResolvedConfig | undefined, io: Io): ParsedFlags {
-  if (config === undefined || values['textfile-dir'] !== undefined || (io.env.UBM_TEXTFILE_DIR ?? '') !== '') return values;
+  if (config === undefined || values['textfile-dir'] !== undefined || values.pushgateway !== undefined || (io.env.UBM_TEXTFILE_DIR ?? '') !== '') return values;
   return { ...values, 'textfile-dir': config.monitoring.textfileDirectory };
 }

@@ -3,7 +3,6 @@
  * the stanza's pgBackRest metrics, the offsite status of repositories marked offsite and, with
  * --verify, the result of `pgbackrest verify`.
  */
-import { readFileSync } from 'node:fs';
 import { DAILY_STALE_SECONDS } from '../config/defaults.js';
 import { PGBACKREST_REPO_PATTERN } from '../config/schema.js';
 import { record, recordPostgresOffsite, recordPostgresVerification } from '../exporter/record.js';
@@ -22,11 +21,13 @@ import { type PgbackrestStanza, parsePgbackrestInfo, statusText } from '../sourc
 import { ToolNotFoundError } from '../sources/run-tool.js';
 import { SECONDS_PER_HOUR } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
+import { InputFileError, readInputFile } from '../util/input-file.js';
+import { oneLine, quote } from '../util/quote.js';
 import { type FlagSpec, type ParsedFlags, parseFlags, stringFlag } from './flags.js';
 import type { Io } from './io.js';
 import { loadOptionalConfig, withConfigTextfileDir } from './optional-config.js';
 import { requireTool } from './require-tool.js';
-import { STANZA_FLAG, durationFlag, resolveTarget, targetFlagSpecs } from './target-flags.js';
+import { STANZA_FLAG, durationFlag, labelFlag, resolveTarget, targetFlagSpecs } from './target-flags.js';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   stanza: STANZA_FLAG,
@@ -37,14 +38,16 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   'verify-repo': { type: 'string', value: 'repoN', multiple: true, help: 'with --verify, verify only this repository (repeatable; default: all)' },
   'offsite-repo': { type: 'string', value: 'repoN', multiple: true, help: 'a repository that holds the offsite copy (repeatable; adds to the config\'s)' },
   'offsite-max-age': { type: 'string', value: 'D', help: `newest backup age beyond which the offsite copy is stale (default: the config's, else ${DAILY_STALE_SECONDS / SECONDS_PER_HOUR}h)` },
-  config: { type: 'string', value: 'FILE', help: 'backup config: offsite repositories, their max age and the textfile directory' },
+  config: { type: 'string', value: 'FILE', help: 'backup config: offsite repositories, their max age, the backup schedule (written as stale thresholds) and the textfile directory' },
   ...targetFlagSpecs,
   'textfile-dir': { type: 'string', value: 'DIR', help: `textfile directory (default $UBM_TEXTFILE_DIR, else the config's, else ${DEFAULT_TEXTFILE_DIR})` },
 };
 
 const USAGE = 'ubm pgbackrest --stanza S [--pgbackrest-config FILE] [--from-json FILE] [--verify] [--textfile-dir DIR]';
 const DESCRIPTION = `Records pgBackRest's view of a stanza: status per repository, the newest full, diff and incr backup's
-completion time, duration and size, the WAL archive range, and the offsite status of repositories
+completion time, duration and size, the WAL archive range (and when its newest segment last
+changed, carried from the previous read), the stale thresholds of the config's backup schedule
+(with --config), and the offsite status of repositories
 marked offsite (1 = repository status ok and a backup newer than the max age). As root, pgbackrest
 runs as --pgbackrest-user. Exit 0 when all is well, 1 on findings (bad status, stale offsite copy,
 failed verify), 2 on usage errors or when pgbackrest cannot run.`;
@@ -54,7 +57,7 @@ function repoListFlag(values: ParsedFlags, name: string): string[] {
   const v = values[name];
   const list = v === undefined ? [] : Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
   for (const repo of list) {
-    if (!PGBACKREST_REPO_PATTERN.test(repo)) throw new UsageError(`--${name} must name a pgBackRest repository like repo2 (got '${repo}')`);
+    if (!PGBACKREST_REPO_PATTERN.test(repo)) throw new UsageError(`--${name} must name a pgBackRest repository like repo2 (got ${quote(repo)})`);
   }
   return list;
 }
@@ -64,14 +67,16 @@ async function readStanzas(fromJson: string | undefined, inv: PgbackrestInvocati
   if (fromJson !== undefined) {
     let text: string;
     try {
-      text = readFileSync(fromJson, 'utf8');
+      // Bounded and regular files only, as for configs: a FIFO or /dev/zero must not hang ubm.
+      text = readInputFile(fromJson);
     } catch (err) {
-      throw new UsageError(`${fromJson}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      if (!(err instanceof InputFileError)) throw err;
+      throw new UsageError(`${oneLine(fromJson)}: ${err.reason}`);
     }
     try {
       return parsePgbackrestInfo(text);
     } catch (err) {
-      throw new UsageError(`${fromJson}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new UsageError(`${oneLine(fromJson)}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   let text: string;
@@ -92,10 +97,10 @@ async function readStanzas(fromJson: string | undefined, inv: PgbackrestInvocati
 function pickStanza(stanzas: readonly PgbackrestStanza[], name: string, source: string): PgbackrestStanza {
   const stanza = stanzas.find((s) => s.name === name);
   if (stanza === undefined) {
-    throw new UsageError(`stanza '${name}' is not in ${source} (stanzas: ${stanzas.map((s) => s.name).join(', ') || 'none'})`);
+    throw new UsageError(`stanza ${quote(name)} is not in ${oneLine(source)} (stanzas: ${stanzas.map((s) => oneLine(s.name)).join(', ') || 'none'})`);
   }
   if (isUnknownStanza(stanza)) {
-    throw new UsageError(`stanza '${name}' is unknown to pgBackRest (missing stanza path in ${stanza.repos.map((r) => r.name).join(', ')})`);
+    throw new UsageError(`stanza ${quote(name)} is unknown to pgBackRest (missing stanza path in ${stanza.repos.map((r) => r.name).join(', ')})`);
   }
   return stanza;
 }
@@ -126,7 +131,7 @@ export async function pgbackrest(argv: readonly string[], io: Io): Promise<numbe
   const parsed = parseFlags(argv, FLAGS, { usage: USAGE, description: DESCRIPTION, print: io.stdout });
   if (parsed === undefined) return 0;
   const v = parsed.values;
-  const stanzaName = stringFlag(v, 'stanza', true);
+  const stanzaName = labelFlag(v, 'stanza');
   const fromJson = stringFlag(v, 'from-json');
   const verifyRepos = repoListFlag(v, 'verify-repo');
   if (verifyRepos.length > 0 && v.verify !== true) throw new UsageError('--verify-repo needs --verify');
@@ -145,7 +150,8 @@ export async function pgbackrest(argv: readonly string[], io: Io): Promise<numbe
   const nowSeconds = Math.floor(nowMs / 1000);
   const findings = statusFindings(summary);
 
-  await record(target, pgbackrestGroup, { ...summary, hostname, endedAtMs: nowMs });
+  // Thresholds travel with the metrics only when a config says what the schedule is.
+  await record(target, pgbackrestGroup, { ...summary, hostname, endedAtMs: nowMs, backupStaleThresholds: config?.postgres.backupStaleThresholds });
 
   for (const repo of offsiteRepos) {
     const verdict = evaluateOffsite(summary.repos.find((r) => r.repo === repo), nowSeconds, maxAge);

@@ -4,6 +4,8 @@ import { parsePushgatewayUrl } from '../exporter/pushgateway-url.js';
 import { DEFAULT_TEXTFILE_DIR, checkTextfileDir, resolveHostname, resolveTextfileDir } from '../exporter/dirs.js';
 import { parseDurationSeconds } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
+import { labelValueProblem } from '../util/labels.js';
+import { quote } from '../util/quote.js';
 import { type FlagSpec, type ParsedFlags, stringFlag } from './flags.js';
 import type { Io } from './io.js';
 
@@ -13,6 +15,39 @@ export const targetFlagSpecs: Readonly<Record<string, FlagSpec>> = {
   pushgateway: { type: 'string', value: 'URL', help: 'push to this Pushgateway instead of writing a textfile' },
   hostname: { type: 'string', value: 'H', help: 'hostname label (default: this host\'s name)' },
 };
+
+/** `--config FILE` of the recording commands (`emit`, `run`, `verify`): where the textfile directory comes from. */
+export const CONFIG_FLAG: FlagSpec = {
+  type: 'string',
+  value: 'FILE',
+  help: "backup config: its monitoring.textfileCollector.directory is the textfile directory (the hostname label is never taken from it)",
+};
+
+/** `--textfile-dir` of a command that takes `--config`. */
+export const CONFIG_TEXTFILE_DIR_FLAG: FlagSpec = {
+  type: 'string',
+  value: 'DIR',
+  help: `textfile directory (default $UBM_TEXTFILE_DIR, else the config's, else ${DEFAULT_TEXTFILE_DIR})`,
+};
+
+/** The target and hostname flags of a command that takes `--config`, with `--config` itself. */
+export const configTargetFlagSpecs: Readonly<Record<string, FlagSpec>> = {
+  ...targetFlagSpecs,
+  'textfile-dir': CONFIG_TEXTFILE_DIR_FLAG,
+  config: CONFIG_FLAG,
+};
+
+/**
+ * The flags with the textfile directory of `--config FILE` applied (flag > $UBM_TEXTFILE_DIR >
+ * config > default). The config's parser loads only when the flag is given: it costs more than the
+ * rest of a recording command. A bad config prints its problems and throws, as for `ubm health`.
+ */
+export async function withConfigFlag(command: string, values: ParsedFlags, io: Io): Promise<ParsedFlags> {
+  const path = stringFlag(values, 'config');
+  if (path === undefined) return values;
+  const { loadOptionalConfig, withConfigTextfileDir } = await import('./optional-config.js');
+  return withConfigTextfileDir(values, loadOptionalConfig(command, path, io), io);
+}
 
 /** `--job`: the backup job's label. */
 export const JOB_FLAG: FlagSpec = { type: 'string', value: 'J', help: 'backup job name; required' };
@@ -38,9 +73,12 @@ export function resolveTarget(values: ParsedFlags, io: Io): { target: RecordTarg
   return { target: { textfileDir: dir }, hostname };
 }
 
-/** A required, non-empty label value (`--job`, `--repository`, `--stanza`). */
+/** A required, non-empty label value (`--job`, `--repository`, `--stanza`): valid UTF-8, no URL credentials. */
 export function labelFlag(values: ParsedFlags, name: string): string {
-  return stringFlag(values, name, true);
+  const value = stringFlag(values, name, true);
+  const problem = labelValueProblem(value);
+  if (problem !== undefined) throw new UsageError(`--${name} ${problem}`);
+  return value;
 }
 
 /** Parses `--status`: success|failure|1|0. */
@@ -48,7 +86,7 @@ export function statusFlag(values: ParsedFlags): boolean {
   const v = stringFlag(values, 'status', true);
   if (v === 'success' || v === '1') return true;
   if (v === 'failure' || v === '0') return false;
-  throw new UsageError(`--status must be success, failure, 1 or 0 (got '${v}')`);
+  throw new UsageError(`--status must be success, failure, 1 or 0 (got ${quote(v)})`);
 }
 
 /** Parses a duration flag in seconds or as `2m30s`; undefined when absent and optional. */
@@ -58,7 +96,7 @@ export function durationFlag(values: ParsedFlags, name: string, required = false
   const v = required ? stringFlag(values, name, true) : stringFlag(values, name);
   if (v === undefined) return undefined;
   const seconds = parseDurationSeconds(v);
-  if (seconds === undefined) throw new UsageError(`--${name} must be seconds (145, 12.5) or a duration (2m30s, 26h), not negative (got '${v}')`);
+  if (seconds === undefined) throw new UsageError(`--${name} must be seconds (145, 12.5) or a duration (2m30s, 26h), not negative (got ${quote(v)})`);
   return seconds;
 }
 
@@ -67,6 +105,6 @@ export function countFlag(values: ParsedFlags, name: string, max = Number.MAX_SA
   const v = stringFlag(values, name);
   if (v === undefined) return undefined;
   const n = /^\d+$/.test(v.trim()) ? Number(v.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n > max) throw new UsageError(`--${name} must be a whole number from 0 to ${max} (got '${v}')`);
+  if (!Number.isSafeInteger(n) || n > max) throw new UsageError(`--${name} must be a whole number from 0 to ${max} (got ${quote(v)})`);
   return n;
 }

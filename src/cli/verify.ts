@@ -4,17 +4,18 @@
  * RESTIC_PASSWORD, RESTIC_PASSWORD_FILE or RESTIC_PASSWORD_COMMAND), and records both.
  * `--repository` is only the label: the repository's location is never printed or written.
  */
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { RESTORE_TEST_SAMPLE_FILES } from '../config/defaults.js';
 import { recordRestoreTest, recordVerification } from '../exporter/record.js';
 import { type ReadData, readDataSubsetError, resticCheck } from '../sources/restic-check.js';
 import { resticRestoreTest } from '../sources/restic-restore-test.js';
 import { UsageError } from '../util/errors.js';
+import { oneLine, quote } from '../util/quote.js';
 import { type FlagSpec, type ParsedFlags, parseFlags, stringFlag } from './flags.js';
 import type { Io } from './io.js';
 import { requireTool } from './require-tool.js';
-import { countFlag, labelFlag, resolveTarget, targetFlagSpecs } from './target-flags.js';
+import { configTargetFlagSpecs, countFlag, labelFlag, resolveTarget, withConfigFlag } from './target-flags.js';
 
 /** Sample files restored when --sample-files is not given (the design's `restoreTesting.sampleFiles` default). */
 export const DEFAULT_SAMPLE_FILES = RESTORE_TEST_SAMPLE_FILES;
@@ -29,10 +30,10 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   'skip-check': { type: 'boolean', help: 'skip restic check (only the restore test)' },
   'sample-files': { type: 'string', value: 'N', help: `files to restore and compare (default ${DEFAULT_SAMPLE_FILES}; 0 skips the restore test)` },
   'restore-dir': { type: 'string', value: 'DIR', help: 'parent of the private temporary restore directory (default: the system temp dir)' },
-  ...targetFlagSpecs,
+  ...configTargetFlagSpecs,
 };
 
-const USAGE = 'ubm verify --repository R [--read-data-subset P] [--sample-files N] [--textfile-dir DIR]';
+const USAGE = 'ubm verify --repository R [--read-data-subset P] [--sample-files N] [--textfile-dir DIR] [--config FILE]';
 const DESCRIPTION = `Runs \`restic check\` and a restore test, and records restic_verification_* and restic_restore_test_*.
 The restore test restores N regular files of the latest snapshot (a sample seeded by the snapshot ID)
 into a private temporary directory, which is always removed, and compares each file's SHA-256 with the
@@ -46,18 +47,36 @@ function readDataFlag(values: ParsedFlags): ReadData {
   if (values['read-data'] === true) return { kind: 'all' };
   if (subset === undefined) return { kind: 'none' };
   const error = readDataSubsetError(subset);
-  if (error !== undefined) throw new UsageError(`--read-data-subset: ${error} (got '${subset}')`);
+  if (error !== undefined) throw new UsageError(`--read-data-subset: ${error} (got ${quote(subset)})`);
   return { kind: 'subset', subset };
 }
 
 /** Fails early, with restic's own variable names, when nothing selects a repository or a password. */
-function checkResticEnv(env: Io['env']): void {
+export function checkResticEnv(env: Io['env']): void {
   const set = (name: string): boolean => (env[name] ?? '') !== '';
   if (!set('RESTIC_REPOSITORY') && !set('RESTIC_REPOSITORY_FILE')) {
     throw new UsageError('no repository selected: set RESTIC_REPOSITORY or RESTIC_REPOSITORY_FILE (restic\'s own environment)');
   }
   if (!set('RESTIC_PASSWORD') && !set('RESTIC_PASSWORD_FILE') && !set('RESTIC_PASSWORD_COMMAND')) {
     throw new UsageError('no repository password: set RESTIC_PASSWORD_FILE, RESTIC_PASSWORD_COMMAND or RESTIC_PASSWORD');
+  }
+  // restic reads the password file first and, when it is missing, fails in words that read like a damaged repository.
+  const passwordFile = env.RESTIC_PASSWORD_FILE ?? '';
+  if (passwordFile !== '') {
+    const problem = passwordFileProblem(passwordFile);
+    if (problem !== undefined) throw new UsageError(`RESTIC_PASSWORD_FILE ${oneLine(passwordFile)} ${problem}: restic cannot read the repository password`);
+  }
+}
+
+/** Why restic (which runs in this process's directory) cannot read the password file at `path`, or undefined when it can. */
+function passwordFileProblem(path: string): string | undefined {
+  try {
+    if (statSync(path).isDirectory()) return 'is a directory';
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
   }
 }
 
@@ -82,8 +101,8 @@ export async function verify(argv: readonly string[], io: Io): Promise<number> {
   const sampleFiles = countFlag(v, 'sample-files', MAX_SAMPLE_FILES) ?? DEFAULT_SAMPLE_FILES;
   if (skipCheck && sampleFiles === 0) throw new UsageError('--skip-check with --sample-files 0 leaves nothing to do');
   const tempParent = stringFlag(v, 'restore-dir') ?? tmpdir();
-  if (!isDirectory(tempParent)) throw new UsageError(`--restore-dir ${tempParent} is not a directory`);
-  const { target, hostname } = resolveTarget(v, io);
+  if (!isDirectory(tempParent)) throw new UsageError(`--restore-dir ${oneLine(tempParent)} is not a directory`);
+  const { target, hostname } = resolveTarget(await withConfigFlag('verify', v, io), io);
   checkResticEnv(io.env);
   requireTool('restic', io.env);
 

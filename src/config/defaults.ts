@@ -24,6 +24,9 @@ export const SLOW_BACKUP_MULTIPLIER = 2;
 /** Default of `monitoring.alerting.thresholds.verificationStaleHours` (see schema.ts). */
 export const VERIFICATION_STALE_HOURS = 168;
 
+/** Default of `ubm.alerting.shrinkRatio` (see schema.ts). */
+export const SHRINK_RATIO = 0.5;
+
 /** Default of `ubm.alerting.slowMinDuration`, in seconds (see schema.ts). */
 export const SLOW_MIN_DURATION_SECONDS = 300;
 
@@ -36,6 +39,9 @@ export const HEALTH_STALE_SECONDS = 900;
 /** Default of `ubm.alerting.nodeExporterJob` (see schema.ts). */
 export const NODE_EXPORTER_JOB = 'node';
 
+/** Default of `ubm.nodeExporterUser` (see schema.ts). */
+export const NODE_EXPORTER_USER = 'prometheus';
+
 /** Default of `ubm.runbookBaseUrl` (see schema.ts). */
 export const RUNBOOK_BASE_URL = 'https://github.com/unified-backup-monitoring/unified-backup-monitoring/blob/main/docs/runbooks.md';
 
@@ -47,6 +53,18 @@ export const PG_STANZAS: readonly string[] = ['main'];
 
 /** Default of `ubm.postgres.repos` (see schema.ts). */
 export const PG_REPOS: readonly string[] = ['repo1'];
+
+/** Defaults of `ubm.postgres.schedule.<type>` (see schema.ts): a frequency, or false for a type that is not scheduled. */
+export const PG_BACKUP_SCHEDULE: Readonly<Record<'full' | 'diff' | 'incr', string | false>> = { full: 'weekly', diff: false, incr: 'daily' };
+
+/** Default of `ubm.postgres.walArchiveStuckAfter`, in seconds (see schema.ts). */
+export const WAL_ARCHIVE_STUCK_SECONDS = 3600;
+
+/** Default of `ubm.locks.maxAge`, in seconds (see schema.ts). */
+export const LOCK_MAX_AGE_SECONDS = 2 * SECONDS_PER_HOUR;
+
+/** Default of `ubm.locks.checkStaleAfter`, in seconds (see schema.ts). */
+export const LOCK_CHECK_STALE_SECONDS = 3 * SECONDS_PER_HOUR;
 
 /** Default of `monitoring.textfileCollector.directory` (see schema.ts). */
 export const TEXTFILE_DIRECTORY = '/var/lib/node_exporter/textfile_collector';
@@ -79,14 +97,20 @@ export const EXPECTED_DURATION_SECONDS = 0;
 /** Default of `ubm.jobs.<job>.grace` and `ubm.classes.<tag>.grace`, in seconds (see schema.ts). */
 export const GRACE_SECONDS = 0;
 
-/** Default `for:` of the Failed alerts, in seconds (see `ubm.alerting.for` in schema.ts). */
+/** Default `for:` of the Failed alerts, PgbackrestWalArchivingStuck and PgbackrestStanzaError, in seconds (see `ubm.alerting.for` in schema.ts). */
 export const FAILED_FOR_SECONDS = 5 * 60;
-/** Default `for:` of UnifiedBackupStale and PostgresOffsiteBackupStale, in seconds (see schema.ts). */
+/** Default `for:` of UnifiedBackupStale, PostgresOffsiteBackupStale and PgbackrestBackupStale, in seconds (see schema.ts). */
 export const STALE_FOR_SECONDS = 10 * 60;
 /** Default `for:` of the verification and restore-test Stale alerts, in seconds (see schema.ts). */
 export const VERIFICATION_STALE_FOR_SECONDS = 3600;
 /** Default `for:` of UnifiedBackupSlow, in seconds (see schema.ts). */
 export const SLOW_FOR_SECONDS = 5 * 60;
+/** Default `for:` of UnifiedBackupSourceShrunk, in seconds (see schema.ts). */
+export const SHRUNK_FOR_SECONDS = 5 * 60;
+/** Default `for:` of UnifiedBackupUnexpectedJob, in seconds (see schema.ts). */
+export const UNEXPECTED_JOB_FOR_SECONDS = 0;
+/** Default `for:` of ResticStaleLock and ResticLockCheckStale, in seconds (see schema.ts). */
+export const LOCK_FOR_SECONDS = 0;
 /** Default `for:` of BackupMonitoringUnhealthy, in seconds (see schema.ts). */
 export const UNHEALTHY_FOR_SECONDS = 5 * 60;
 
@@ -97,6 +121,8 @@ export function defaultForSeconds(dailyStaleSeconds: number): Record<AlertName, 
     UnifiedBackupStale: STALE_FOR_SECONDS,
     UnifiedBackupSlow: SLOW_FOR_SECONDS,
     UnifiedBackupNeverReported: Math.round(dailyStaleSeconds),
+    UnifiedBackupUnexpectedJob: UNEXPECTED_JOB_FOR_SECONDS,
+    UnifiedBackupSourceShrunk: SHRUNK_FOR_SECONDS,
     ResticVerificationFailed: FAILED_FOR_SECONDS,
     ResticVerificationStale: VERIFICATION_STALE_FOR_SECONDS,
     ResticRestoreTestFailed: FAILED_FOR_SECONDS,
@@ -105,6 +131,11 @@ export function defaultForSeconds(dailyStaleSeconds: number): Record<AlertName, 
     PostgresBackupVerificationStale: VERIFICATION_STALE_FOR_SECONDS,
     PostgresOffsiteBackupFailed: FAILED_FOR_SECONDS,
     PostgresOffsiteBackupStale: STALE_FOR_SECONDS,
+    PgbackrestBackupStale: STALE_FOR_SECONDS,
+    PgbackrestWalArchivingStuck: FAILED_FOR_SECONDS,
+    PgbackrestStanzaError: FAILED_FOR_SECONDS,
+    ResticStaleLock: LOCK_FOR_SECONDS,
+    ResticLockCheckStale: LOCK_FOR_SECONDS,
     BackupMonitoringUnhealthy: UNHEALTHY_FOR_SECONDS,
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { suggestion } from './suggest.js';
+import { oneLine } from '../util/quote.js';
 
 /** One problem: where (a path into the config) and what. */
 export interface ConfigProblem {
@@ -28,7 +29,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
     else if (typeof key === 'string' && /^[A-Za-z_][\w-]*$/.test(key)) out += out === '' ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
+    else out += `[${oneLine(JSON.stringify(String(key)))}]`;
   }
   return out;
 }
@@ -66,7 +67,9 @@ export function sortByDocument(raw: unknown, problems: readonly ConfigProblem[])
 
 /** Turns problems into the error's lines: `FILE: path: message` (or `FILE: message` at the root). */
 export function problemLines(file: string, problems: readonly ConfigProblem[]): string[] {
-  return problems.map((p) => (p.path.length === 0 ? `${file}: ${p.message}` : `${file}: ${formatPath(p.path)}: ${p.message}`));
+  // One problem is one line: a file name or a message quoting the config must not break it.
+  const name = oneLine(file);
+  return problems.map((p) => (p.path.length === 0 ? `${name}: ${oneLine(p.message)}` : `${name}: ${formatPath(p.path)}: ${oneLine(p.message)}`));
 }
 
 /** A JSON Schema node, as far as navigation needs it. */
@@ -142,7 +145,14 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], raw: unk
         const expected = EXPECTED[issue.expected] ?? issue.expected;
         const got = kindOf(actual);
         // A fraction where an integer belongs: "got a number" would not say what is wrong.
-        const message = actual === undefined ? 'required' : issue.expected === 'int' && got === 'a number' ? 'expected an integer' : `expected ${expected}, got ${got}`;
+        const message =
+          actual === undefined
+            ? 'required'
+            : typeof actual === 'number' && !Number.isFinite(actual)
+              ? `expected a finite number, got ${String(actual)}`
+              : issue.expected === 'int' && got === 'a number'
+                ? 'expected an integer'
+                : `expected ${expected}, got ${got}`;
         out.push({ path, message });
         break;
       }
@@ -153,7 +163,7 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], raw: unk
         out.push({ path, message: tooSmall(issue) });
         break;
       case 'too_big':
-        out.push({ path, message: `must be at most ${String(issue.maximum)}` });
+        out.push({ path, message: issue.inclusive === false ? `must be less than ${String(issue.maximum)}` : `must be at most ${String(issue.maximum)}` });
         break;
       case 'not_multiple_of':
         out.push({ path, message: 'expected an integer' });

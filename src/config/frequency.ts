@@ -5,10 +5,12 @@
  * and durations (`6h`). Always the *longest* gap: a threshold built on it never fires early.
  */
 import { parseDurationSeconds } from '../util/duration.js';
+import { quote } from '../util/quote.js';
 
 const MINUTE = 60;
 const HOUR = 3600;
 const DAY = 86_400;
+const YEAR = 366 * DAY;
 
 /** systemd's shorthands with their longest gap (a month is 31 days, a quarter 92, a half-year 184, a year 366). */
 export const CALENDAR_SHORTHANDS: Readonly<Record<string, number>> = {
@@ -19,8 +21,8 @@ export const CALENDAR_SHORTHANDS: Readonly<Record<string, number>> = {
   monthly: 31 * DAY,
   quarterly: 92 * DAY,
   semiannually: 184 * DAY,
-  yearly: 366 * DAY,
-  annually: 366 * DAY,
+  yearly: YEAR,
+  annually: YEAR,
 };
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -36,14 +38,17 @@ export const FREQUENCY_HELP =
 /** Reads a frequency; never throws. */
 export function frequencyInterval(text: string): FrequencyResult {
   const s = text.trim();
-  const fail: FrequencyResult = { error: `cannot derive an interval from '${text}': ${FREQUENCY_HELP}` };
+  const fail: FrequencyResult = { error: `cannot derive an interval from ${quote(text)}: ${FREQUENCY_HELP}` };
   if (s === '') return fail;
   const shorthand = CALENDAR_SHORTHANDS[s.toLowerCase()];
   if (shorthand !== undefined) return { seconds: shorthand };
   // A duration needs a unit: a bare number would be ambiguous (seconds? a day of the month?).
   if (/^[\d.]+(ms|s|m|min|h|d|w)/.test(s) && !s.includes(':') && !s.includes('-')) {
     const seconds = parseDurationSeconds(s);
-    return seconds !== undefined && seconds > 0 ? { seconds } : fail;
+    if (seconds === undefined || seconds <= 0) return fail;
+    // Between the shortest and the longest shorthand: thresholds derive from it, and a bound keeps them sane.
+    if (seconds < MINUTE || seconds > YEAR) return { error: `the frequency ${quote(text)} must be from 1 minute (minutely) to 366 days (yearly)` };
+    return { seconds };
   }
   const seconds = onCalendarInterval(s);
   return seconds === undefined ? fail : { seconds };

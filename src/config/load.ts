@@ -2,7 +2,6 @@
  * Loading a config: read the file (or take the built-in example), parse, validate against the
  * schema and the cross-field rules, resolve. Every problem is reported at once as a ConfigError.
  */
-import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, problemLines, problemsFromIssues, sortByDocument } from './errors.js';
@@ -11,6 +10,8 @@ import type { ResolvedConfig } from './model.js';
 import { parseConfigText } from './parse.js';
 import { crossCheck, resolveConfig } from './resolve.js';
 import { configSchema } from './schema.js';
+import { InputFileError, readInputFile } from '../util/input-file.js';
+import { oneLine } from '../util/quote.js';
 
 /** A resolved config and the name generated files mention (a file's base name, never its path). */
 export interface LoadedConfig {
@@ -53,11 +54,11 @@ export function loadConfig(file: string | undefined, cwd: string): LoadedConfig 
   if (file === undefined) return { config: resolveConfigData(EXAMPLE_CONFIG, EXAMPLE_CONFIG_NAME), name: EXAMPLE_CONFIG_NAME };
   let text: string;
   try {
-    text = readFileSync(resolve(cwd, file), 'utf8');
+    // Bounded and regular files only: /dev/zero or a FIFO must not hang or exhaust the process.
+    text = readInputFile(resolve(cwd, file));
   } catch (err) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
-    throw new ConfigError([`${file}: ${why}`]);
+    if (!(err instanceof InputFileError)) throw err;
+    throw new ConfigError([`${oneLine(file)}: ${err.reason}`]);
   }
   return { config: loadConfigText(text, file), name: basename(file) };
 }

@@ -23,6 +23,8 @@ export interface ResolvedJob {
   readonly staleThresholdSeconds: number;
   /** A run slower than this multiple of its baseline is slow. */
   readonly slowMultiplier: number;
+  /** A successful run that processed under this share of its source baselines (files or bytes) is a shrunk source; 0: never. */
+  readonly shrinkRatio: number;
   readonly tags: readonly string[];
   readonly source: JobSource;
 }
@@ -56,7 +58,17 @@ export interface ResolvedPostgres {
   /** Age in seconds beyond which the offsite copy is no longer "recent". */
   readonly offsiteMaxAgeSeconds: number;
   readonly verification: { readonly enabled: boolean; readonly intervalSeconds: number; readonly staleThresholdSeconds: number };
+  /** `ubm.postgres.schedule`: the stale threshold in seconds of each scheduled backup type (unscheduled types absent). */
+  readonly backupStaleThresholds: Readonly<Partial<Record<PgBackupType, number>>>;
+  /** `ubm.postgres.walArchiveStuckAfter` in seconds. */
+  readonly walArchiveStuckSeconds: number;
 }
+
+/** pgBackRest's backup types, most complete first: a backup of a type also counts for the types after it. */
+export const PG_BACKUP_TYPES = ['full', 'diff', 'incr'] as const;
+
+/** A pgBackRest backup type. */
+export type PgBackupType = (typeof PG_BACKUP_TYPES)[number];
 
 /** Restic verification (`restic check`) and restore testing. */
 export interface ResolvedVerification {
@@ -74,6 +86,14 @@ export interface ResolvedVerification {
   };
 }
 
+/** Restic repository locks, as `ubm locks` records them. */
+export interface ResolvedLocks {
+  /** `ubm.locks.maxAge` in seconds: a lock this old at a check is stale. */
+  readonly maxAgeSeconds: number;
+  /** `ubm.locks.checkStaleAfter` in seconds: the lock check counts as stopped after this long without one. */
+  readonly checkStaleSeconds: number;
+}
+
 /**
  * Alerting knobs after defaults, each once and under one name; what each does is described where
  * the config schema declares its key (named here). Verification thresholds are resolved into
@@ -85,6 +105,8 @@ export interface ResolvedAlerting {
   readonly dailyStaleSeconds: number;
   /** `slowBackupMultiplier`: the slow multiplier of jobs without one of their own. */
   readonly slowBackupMultiplier: number;
+  /** `ubm.alerting.shrinkRatio`: the shrink ratio of jobs without one of their own. */
+  readonly shrinkRatio: number;
   /** `ubm.alerting.slowMinDuration` in seconds. */
   readonly slowMinDurationSeconds: number;
   /** `ubm.alerting.slowMinBaselineRuns`. */
@@ -112,10 +134,13 @@ export interface ResolvedConfig {
   readonly jobs: readonly ResolvedJob[];
   readonly postgres: ResolvedPostgres;
   readonly verification: ResolvedVerification;
+  readonly locks: ResolvedLocks;
   readonly monitoring: {
     readonly enabled: boolean;
     readonly textfileDirectory: string;
     readonly retentionDays: number;
+    /** `ubm.nodeExporterUser`: whose view of the textfiles `ubm health` judges. */
+    readonly nodeExporterUser: string;
     readonly dashboardsEnabled: boolean;
   };
   readonly alerting: ResolvedAlerting;

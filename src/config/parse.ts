@@ -1,21 +1,27 @@
 /** Config text -> plain data: JSON for `.json` files, YAML (a superset) for everything else. */
 import { load } from 'js-yaml';
-import { ConfigError } from './errors.js';
+import { ConfigError, problemLines } from './errors.js';
+import { duplicateJsonKeys } from './json-keys.js';
 
 /** Parses the text of a config file; a syntax error becomes a one-line ConfigError. */
 export function parseConfigText(text: string, file: string): unknown {
-  if (text.trim() === '') throw new ConfigError([`${file}: the file is empty`]);
+  if (text.trim() === '') throw new ConfigError(problemLines(file, [{ path: [], message: 'the file is empty' }]));
   if (file.toLowerCase().endsWith('.json')) {
+    let data: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      data = JSON.parse(text) as unknown;
     } catch (err) {
-      throw new ConfigError([`${file}: ${jsonMessage(text, err instanceof Error ? err.message : String(err))}`]);
+      throw new ConfigError(problemLines(file, [{ path: [], message: jsonMessage(text, err instanceof Error ? err.message : String(err)) }]));
     }
+    // As YAML does: a repeated key is an error, never a block silently dropped.
+    const duplicates = duplicateJsonKeys(text);
+    if (duplicates.length > 0) throw new ConfigError(problemLines(file, duplicates));
+    return data;
   }
   try {
     return load(text);
   } catch (err) {
-    throw new ConfigError([`${file}: ${yamlMessage(err)}`]);
+    throw new ConfigError(problemLines(file, [{ path: [], message: yamlMessage(err) }]));
   }
 }
 

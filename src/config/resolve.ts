@@ -7,24 +7,25 @@ import * as d from './defaults.js';
 import type { ConfigProblem } from './errors.js';
 import { frequencyInterval } from './frequency.js';
 import { type DeclaredJob, PGBACKREST_OFFSITE_JOB, declaredJobs, effectiveJobs, offsiteRepositoryName, pgbackrestOffsiteEnabled, postgresEnabled } from './jobs.js';
-import type { ResolvedConfig, ResolvedJob, ResolvedPgbackrestRepo, ResolvedRepository, Severity } from './model.js';
+import { PG_BACKUP_TYPES, type PgBackupType, type ResolvedConfig, type ResolvedJob, type ResolvedPgbackrestRepo, type ResolvedRepository, type Severity } from './model.js';
 import { type ConfigInput, type OverridesInput, durationSeconds } from './schema.js';
 import { closest } from './suggest.js';
 import { SECONDS_PER_HOUR } from '../util/duration.js';
+import { oneLine, quote } from '../util/quote.js';
 import { asRecord } from '../util/record.js';
 
 /** `a, b, c` (at most `max` names, then how many more). */
 function listNames(names: readonly string[], max = 10): string {
   const sorted = [...names].sort();
-  const shown = sorted.slice(0, max).join(', ');
+  const shown = sorted.slice(0, max).map(oneLine).join(', ');
   return sorted.length > max ? `${shown}, and ${sorted.length - max} more` : shown;
 }
 
 function unknownName(kind: string, name: string, known: readonly string[], plural: string, note = ''): string {
   const near = closest(name, known);
-  const hint = near === undefined ? '' : `; did you mean '${near}'?`;
+  const hint = near === undefined ? '' : `; did you mean ${quote(near)}?`;
   const list = known.length === 0 ? `no ${plural} are defined` : `${plural}: ${listNames(known)}`;
-  return `${kind} '${name}'${note} is not defined${hint} (${list})`;
+  return `${kind} ${quote(name)}${note} is not defined${hint} (${list})`;
 }
 
 /**
@@ -66,7 +67,7 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
   for (const tag of Object.keys(asRecord(ubm?.classes) ?? {})) {
     if (!tags.includes(tag)) {
       const near = closest(tag, tags);
-      problems.push({ path: ['ubm', 'classes', tag], message: `no job has the tag '${tag}'${near === undefined ? '' : `; did you mean '${near}'?`} (tags: ${listNames(tags)})` });
+      problems.push({ path: ['ubm', 'classes', tag], message: `no job has the tag ${quote(tag)}${near === undefined ? '' : `; did you mean ${quote(near)}?`} (tags: ${listNames(tags)})` });
     }
   }
   return problems;
@@ -89,7 +90,7 @@ function knob<K extends keyof OverridesInput>(key: K, job: DeclaredJob, input: C
   return undefined;
 }
 
-function resolveJob(job: DeclaredJob, input: ConfigInput, staleScale: number, slowMultiplier: number): ResolvedJob {
+function resolveJob(job: DeclaredJob, input: ConfigInput, staleScale: number, slowMultiplier: number, shrinkRatio: number): ResolvedJob {
   const frequency = typeof job.spec.frequency === 'string' ? job.spec.frequency : d.DEFAULT_FREQUENCY;
   const intervalSeconds = intervalOf(frequency, d.DEFAULT_FREQUENCY);
   const seconds = (key: 'randomizedDelay' | 'expectedDuration' | 'grace', fallback: number): number => {
@@ -109,6 +110,7 @@ function resolveJob(job: DeclaredJob, input: ConfigInput, staleScale: number, sl
     intervalSeconds,
     staleThresholdSeconds: Math.round(staleAfter === undefined ? derived : durationSeconds(staleAfter)),
     slowMultiplier: knob('slowMultiplier', job, input) ?? slowMultiplier,
+    shrinkRatio: knob('shrinkRatio', job, input) ?? shrinkRatio,
     tags: job.tags,
     source: job.source,
   };
@@ -133,6 +135,16 @@ function pgRepoNumber(name: string): number {
   return Number(name.slice('repo'.length));
 }
 
+/** Each scheduled pgBackRest backup type's stale threshold: its interval scaled like a job's. */
+function pgBackupStaleThresholds(input: ConfigInput, staleScale: number): Partial<Record<PgBackupType, number>> {
+  const out: Partial<Record<PgBackupType, number>> = {};
+  for (const type of PG_BACKUP_TYPES) {
+    const frequency = input.ubm?.postgres?.schedule?.[type] ?? d.PG_BACKUP_SCHEDULE[type];
+    if (frequency !== false) out[type] = Math.round(intervalOf(frequency, d.DEFAULT_FREQUENCY) * staleScale);
+  }
+  return out;
+}
+
 /** Resolves a config that passed the schema and crossCheck. */
 export function resolveConfig(input: ConfigInput): ResolvedConfig {
   const on = input.enable !== false;
@@ -154,7 +166,8 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
     }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 
-  const jobs = effectiveJobs(input).map((j) => resolveJob(j, input, staleScale, slowBackupMultiplier));
+  const shrinkRatio = ubm?.alerting?.shrinkRatio ?? d.SHRINK_RATIO;
+  const jobs = effectiveJobs(input).map((j) => resolveJob(j, input, staleScale, slowBackupMultiplier, shrinkRatio));
 
   const pg = input.postgres;
   const pgOn = postgresEnabled(input);
@@ -190,6 +203,8 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
         intervalSeconds: pgVerificationInterval,
         staleThresholdSeconds: seconds(ubm?.postgres?.verificationStaleAfter, verificationStaleSeconds),
       },
+      backupStaleThresholds: pgBackupStaleThresholds(input, staleScale),
+      walArchiveStuckSeconds: seconds(ubm?.postgres?.walArchiveStuckAfter, d.WAL_ARCHIVE_STUCK_SECONDS),
     },
     verification: {
       enabled: verificationOn,
@@ -205,16 +220,22 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
         sampleFiles: v?.restoreTesting?.sampleFiles ?? d.RESTORE_TEST_SAMPLE_FILES,
       },
     },
+    locks: {
+      maxAgeSeconds: seconds(ubm?.locks?.maxAge, d.LOCK_MAX_AGE_SECONDS),
+      checkStaleSeconds: seconds(ubm?.locks?.checkStaleAfter, d.LOCK_CHECK_STALE_SECONDS),
+    },
     monitoring: {
       enabled: monitoringOn,
       textfileDirectory: input.monitoring?.textfileCollector?.directory ?? d.TEXTFILE_DIRECTORY,
       retentionDays: input.monitoring?.textfileCollector?.retentionDays ?? d.TEXTFILE_RETENTION_DAYS,
+      nodeExporterUser: ubm?.nodeExporterUser ?? d.NODE_EXPORTER_USER,
       dashboardsEnabled: monitoringOn && input.monitoring?.dashboards?.enable !== false,
     },
     alerting: {
       enabled: monitoringOn && input.monitoring?.alerting?.enable !== false,
       dailyStaleSeconds,
       slowBackupMultiplier,
+      shrinkRatio,
       slowMinDurationSeconds: seconds(ubm?.alerting?.slowMinDuration, d.SLOW_MIN_DURATION_SECONDS),
       slowMinBaselineRuns: ubm?.alerting?.slowMinBaselineRuns ?? d.SLOW_MIN_BASELINE_RUNS,
       healthStaleSeconds: seconds(ubm?.alerting?.healthStaleAfter, d.HEALTH_STALE_SECONDS),

@@ -8,8 +8,9 @@
  * (src/config/docs.ts); the default values themselves live in defaults.ts.
  */
 import { z } from 'zod';
+import { SOURCE_FOLLOW_RUNS, SOURCE_HOLD_RATIO } from '../groups/restic-backup.js';
 import { metrics } from '../schema/catalog.js';
-import { formatDuration, parseDurationSeconds } from '../util/duration.js';
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR, formatDuration, parseDurationSeconds } from '../util/duration.js';
 import { ALERT_NAMES, type AlertName } from './alert-names.js';
 import * as d from './defaults.js';
 import { frequencyInterval } from './frequency.js';
@@ -48,16 +49,78 @@ function mapKey(name: string): z.ZodString {
 
 const DURATION_MESSAGE = "expected a duration such as '30m' or '26h', or a number of seconds";
 
-/** A duration: seconds as a number, or a string such as `30m`, `26h`, `1d12h`. */
-const duration = z
-  .union(
-    [
-      z.number().nonnegative(),
-      z.string().refine((s) => parseDurationSeconds(s) !== undefined, { error: DURATION_MESSAGE }),
-    ],
-    { error: DURATION_MESSAGE },
-  )
-  .meta({ title: 'duration' });
+/**
+ * The longest duration the config takes: two years (twice the yearly interval, the longest
+ * frequency), which still fits a yearly job's derived threshold. Longer ones say nothing more and
+ * would only make Prometheus keep state, and the generated tests span time, for nothing.
+ */
+export const MAX_DURATION_SECONDS = 2 * 366 * SECONDS_PER_DAY;
+/**
+ * The longest `for:`: 31 days. An alert's tests must wait its `for:` out step by step (promtool
+ * cannot start an alert pending), so their run time grows with it; and a condition held for a month
+ * has long been worth a notification.
+ */
+export const MAX_FOR_SECONDS = 31 * SECONDS_PER_DAY;
+/**
+ * The largest backupStaleHours: 744 h (31 days). It is UnifiedBackupNeverReported's default `for:`
+ * (see MAX_FOR_SECONDS), and a daily job unseen for a month is no longer watched.
+ */
+export const MAX_BACKUP_STALE_HOURS = MAX_FOR_SECONDS / SECONDS_PER_HOUR;
+/**
+ * The shortest stale threshold or age: one second (rules write whole seconds). 0 would call every
+ * job stale at once; anything under the scrape interval is only for tests that must fire fast.
+ */
+export const MIN_THRESHOLD_SECONDS = 1;
+/** The largest slow-run multiplier: a run a hundred times its baseline is slow by any measure. */
+export const MAX_SLOW_MULTIPLIER = 100;
+/** The most runs a baseline may have to average before slow-run alerts start. */
+export const MAX_BASELINE_RUNS = 1000;
+/** The most sample files a restore test takes (what `ubm verify --sample-files` accepts). */
+export const MAX_SAMPLE_FILES = 1000;
+
+/** How the bounds of a duration read in descriptions. */
+const DURATION_BOUNDS = `Durations run from 0 to ${formatDuration(MAX_DURATION_SECONDS)} (two years).`;
+/** How the bounds of a stale threshold or age read in descriptions. */
+const THRESHOLD_BOUNDS = `From ${formatDuration(MIN_THRESHOLD_SECONDS)} to ${formatDuration(MAX_DURATION_SECONDS)} (two years): 0 would call the job stale at once, and less than the scrape interval suits only tests.`;
+/** How the bounds of an hours threshold read in descriptions. */
+const HOURS_BOUNDS = `From 1 to ${MAX_DURATION_SECONDS / SECONDS_PER_HOUR} (two years).`;
+/** How the bounds of a `for:` read in descriptions. */
+const FOR_BOUNDS = `From 0 to ${formatDuration(MAX_FOR_SECONDS)}: promtool replays an alert's \`for:\` step by step in its tests.`;
+
+/** A duration from `minSeconds` to `maxSeconds`: seconds as a number, or a string such as `30m`, `26h`, `1d12h`. */
+function durationBetween(minSeconds: number, maxSeconds: number) {
+  return z
+    .union(
+      [
+        z.number().nonnegative(),
+        z.string().refine((s) => parseDurationSeconds(s) !== undefined, { error: DURATION_MESSAGE }),
+      ],
+      { error: DURATION_MESSAGE },
+    )
+    .superRefine((v, ctx) => {
+      const seconds = typeof v === 'number' ? v : parseDurationSeconds(v);
+      // An unreadable string has its own issue already.
+      if (seconds === undefined) return;
+      if (seconds < minSeconds) ctx.addIssue({ code: 'custom', message: `must be at least ${formatDuration(minSeconds)}` });
+      else if (seconds > maxSeconds) ctx.addIssue({ code: 'custom', message: `must be at most ${formatDuration(maxSeconds)}` });
+    })
+    .meta({ title: 'duration' });
+}
+
+/** A duration: 0 to two years. */
+const duration = durationBetween(0, MAX_DURATION_SECONDS);
+/** A stale threshold or an age: one second to two years. */
+const threshold = durationBetween(MIN_THRESHOLD_SECONDS, MAX_DURATION_SECONDS);
+/** The shortest age a periodic check compares with (restic locks): one minute, as such checks run every few minutes at most. */
+const MIN_CHECKED_AGE_SECONDS = 60;
+/** An age compared at a periodic check: one minute to two years. */
+const checkedAge = durationBetween(MIN_CHECKED_AGE_SECONDS, MAX_DURATION_SECONDS);
+/** How the bounds of such an age read in descriptions. */
+const CHECKED_AGE_BOUNDS = `From ${formatDuration(MIN_CHECKED_AGE_SECONDS)} to ${formatDuration(MAX_DURATION_SECONDS)} (two years).`;
+/** An alert's `for:`: 0 to 31 days. */
+const forDuration = durationBetween(0, MAX_FOR_SECONDS);
+/** Hours of a threshold (backupStaleHours, verificationStaleHours): 1 to two years' worth. */
+const thresholdHours = z.number().min(1).max(MAX_DURATION_SECONDS / SECONDS_PER_HOUR);
 
 const frequency = z
   .string()
@@ -68,6 +131,16 @@ const frequency = z
   .meta({ title: 'frequency' });
 
 const nonEmpty = z.string().min(1, { error: 'must not be empty' });
+
+/** Whether a URL carries a user or password (`https://user:password@host/`). */
+function hasUrlCredentials(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+}
 
 /** A pgBackRest repository name: `repo` and its number (repo1, repo2, ...). */
 export const PGBACKREST_REPO_PATTERN = /^repo[1-9][0-9]*$/;
@@ -139,37 +212,48 @@ const repository = z.strictObject({
 });
 
 const thresholds = z.strictObject({
-  backupStaleHours: knob(z.number().positive().optional(), {
+  backupStaleHours: knob(z.number().min(1).max(MAX_BACKUP_STALE_HOURS).optional(), {
     description:
       `The daily stale threshold: hours without a successful run after which a daily job is stale. Every other frequency scales by the same factor, backupStaleHours/24 (${d.BACKUP_STALE_HOURS / 24} by default: hourly 75 min, weekly 210 h). ` +
-      `${d.BACKUP_STALE_HOURS} h is one day plus a 6 h buffer for the timer's 30-minute randomized delay, a long run and a late reboot.`,
+      `${d.BACKUP_STALE_HOURS} h is one day plus a 6 h buffer for the timer's 30-minute randomized delay, a long run and a late reboot. ` +
+      `From 1 to ${MAX_BACKUP_STALE_HOURS} (31 days): it is also UnifiedBackupNeverReported's default \`for:\`.`,
     default: d.BACKUP_STALE_HOURS,
   }),
-  slowBackupMultiplier: knob(z.number().gt(1).optional(), {
+  slowBackupMultiplier: knob(z.number().gt(1).max(MAX_SLOW_MULTIPLIER).optional(), {
     description:
-      `A run slower than this multiple of its baseline (the moving average of earlier successful runs) is slow; must be greater than 1. ` +
+      `A run slower than this multiple of its baseline (the moving average of earlier successful runs) is slow; must be greater than 1 and at most ${MAX_SLOW_MULTIPLIER}. ` +
       `${d.SLOW_BACKUP_MULTIPLIER} tolerates the normal spread of incremental backups (a big change set now and then) without hiding a run that doubled.`,
     default: d.SLOW_BACKUP_MULTIPLIER,
   }),
-  verificationStaleHours: knob(z.number().positive().optional(), {
+  verificationStaleHours: knob(thresholdHours.optional(), {
     description:
       `Hours without a passing \`restic check\` or PostgreSQL backup verification after which verification is stale. ` +
-      `${d.VERIFICATION_STALE_HOURS} h is the design's weekly verification schedule; the Stale alerts' \`for:\` (${formatDuration(d.VERIFICATION_STALE_FOR_SECONDS)}) covers the check's run time.`,
+      `${d.VERIFICATION_STALE_HOURS} h is the design's weekly verification schedule; the Stale alerts' \`for:\` (${formatDuration(d.VERIFICATION_STALE_FOR_SECONDS)}) covers the check's run time. ${HOURS_BOUNDS}`,
     default: d.VERIFICATION_STALE_HOURS,
   }),
 });
 
+/** A share of a job's source baselines: 0 (never) up to, not including, 1. */
+const shrinkRatio = z.number().min(0).lt(1);
+
 /** Per-job or per-class threshold overrides (`ubm.jobs.<job>`, `ubm.classes.<tag>`). */
 const overrides = z.strictObject({
-  staleAfter: knob(duration.optional(), {
-    description: 'The stale threshold itself, replacing the derived one.',
+  staleAfter: knob(threshold.optional(), {
+    description: `The stale threshold itself, replacing the derived one. ${THRESHOLD_BOUNDS}`,
     defaultDescription: `${SCALED_INTERVAL} + randomizedDelay + expectedDuration + grace`,
   }),
-  slowMultiplier: knob(z.number().gt(1).optional(), { description: 'Replaces slowBackupMultiplier for the job; must be greater than 1.', defaultDescription: 'slowBackupMultiplier' }),
+  slowMultiplier: knob(z.number().gt(1).max(MAX_SLOW_MULTIPLIER).optional(), {
+    description: `Replaces slowBackupMultiplier for the job; must be greater than 1 and at most ${MAX_SLOW_MULTIPLIER}.`,
+    defaultDescription: 'slowBackupMultiplier',
+  }),
+  shrinkRatio: knob(shrinkRatio.optional(), {
+    description: 'Replaces `ubm.alerting.shrinkRatio` for the job: 0.1 for a job whose source varies a lot by nature (a spool or cache directory), 0 to turn UnifiedBackupSourceShrunk off for it.',
+    defaultDescription: 'ubm.alerting.shrinkRatio',
+  }),
   randomizedDelay: knob(duration.optional(), {
     description:
       "Added to the derived stale threshold: the timer's RandomizedDelaySec. 0, as are expectedDuration and grace, because the daily stale threshold's 25 % buffer already covers the design's 30-minute delay and normal run times; " +
-      'set them for a job whose delay or run time is a large part of its interval (an hourly job that runs 40 minutes).',
+      `set them for a job whose delay or run time is a large part of its interval (an hourly job that runs 40 minutes). ${DURATION_BOUNDS}`,
     default: formatDuration(d.RANDOMIZED_DELAY_SECONDS),
   }),
   expectedDuration: knob(duration.optional(), {
@@ -191,6 +275,8 @@ const FOR_REASONS: Readonly<Record<AlertName, string>> = (() => {
     UnifiedBackupFailed: failed,
     UnifiedBackupStale: stale,
     UnifiedBackupSlow: 'The duration gauge changes once per run; a short wait avoids alerting on a half-scraped update.',
+    UnifiedBackupSourceShrunk: "restic's figures and the baselines change together once per run; a few minutes let a rerun that finds the source back (after mounting it) land first.",
+    UnifiedBackupUnexpectedJob: 'The file it reads only changes when ubm health runs: there is nothing to ride out, and a mistyped job name should show within one self-check.',
     UnifiedBackupNeverReported:
       'How long a configured job may go without any metric. A new daily job has run within the daily stale threshold; raise it when you often add weekly or monthly jobs (they first report after their first run).',
     ResticVerificationFailed: failed,
@@ -201,6 +287,11 @@ const FOR_REASONS: Readonly<Record<AlertName, string>> = (() => {
     PostgresBackupVerificationStale: verificationStale,
     PostgresOffsiteBackupFailed: failed,
     PostgresOffsiteBackupStale: stale,
+    PgbackrestBackupStale: 'A backup finishing right at the threshold lands at the next read of pgbackrest info.',
+    PgbackrestWalArchivingStuck: 'The threshold already is the wait; a few more minutes let a read under way (after `pgbackrest check` forced a WAL switch) land first.',
+    PgbackrestStanzaError: 'A read that retries within minutes (a repository host waking up) does not page.',
+    ResticStaleLock: 'The age is measured at each lock check and holds until the next one: the threshold already is the wait.',
+    ResticLockCheckStale: 'The threshold already is the wait: it counts missed hourly checks.',
     BackupMonitoringUnhealthy: 'One failed scrape or self-check is not yet a broken monitoring path.',
   };
 })();
@@ -213,10 +304,18 @@ const alertFor = z.strictObject(
         name === 'UnifiedBackupNeverReported'
           ? { description: `The \`for:\` of ${name}. ${FOR_REASONS[name]}`, defaultDescription: DAILY_STALE_DEFAULT }
           : { description: `The \`for:\` of ${name}. ${FOR_REASONS[name]}`, default: formatDuration(d.defaultForSeconds(d.DAILY_STALE_SECONDS)[name]) };
-      return [name, knob(duration.optional(), doc)];
+      return [name, knob(forDuration.optional(), doc)];
     }),
   ) as Record<AlertName, z.ZodOptional<typeof duration>>,
 );
+
+/** A pgBackRest backup type's schedule (`ubm.postgres.schedule.<type>`): a frequency, or false when the type is not scheduled. */
+function pgBackupSchedule(type: 'full' | 'diff' | 'incr', counts: string) {
+  return knob(z.union([frequency, z.literal(false).meta({ title: 'false' })]).optional(), {
+    description: `How often ${type} backups run. ${counts}`,
+    default: d.PG_BACKUP_SCHEDULE[type],
+  });
+}
 
 /** The label a design severity is written as: itself by default. */
 function severityLabel(severity: string): z.ZodOptional<typeof nonEmpty> {
@@ -228,10 +327,22 @@ const ubm = z.strictObject({
     description: "The fleet's hostnames. Only example data (the generated promtool tests, the dashboards' defaults) uses them; rules never name a host.",
     default: d.HOSTNAMES,
   }),
-  runbookBaseUrl: knob(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(), {
-    description: "Where docs/runbooks.md is published; an alert's `runbook_url` is this plus `#` and the alert name in lower case (the heading's anchor). Must be http(s).",
-    default: d.RUNBOOK_BASE_URL,
+  nodeExporterUser: knob(nonEmpty.optional(), {
+    description:
+      "The user (a name or a uid) node_exporter runs as: `ubm health` judges the textfiles as that user reads them (a file of mode 0600 or a directory of mode 0700 that root reads is lost to it). `prometheus` is Debian's; NixOS uses `node-exporter`. `--node-exporter-user` overrides it.",
+    default: d.NODE_EXPORTER_USER,
   }),
+  runbookBaseUrl: knob(
+    z
+      .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+      .refine((u) => !hasUrlCredentials(u), { error: 'must not hold credentials (user:password@): every alert would carry them in its runbook_url' })
+      .optional(),
+    {
+      description:
+        "Where docs/runbooks.md is published; an alert's `runbook_url` is this plus `#` and the alert name in lower case (the heading's anchor). Must be http(s), without credentials (`user:password@`), which every alert would carry.",
+      default: d.RUNBOOK_BASE_URL,
+    },
+  ),
   severities: knob(
     z
       .strictObject({
@@ -248,16 +359,24 @@ const ubm = z.strictObject({
     .strictObject({
       slowMinDuration: knob(duration.optional(), {
         description:
-          "Runs shorter than this never count as slow. A job that finishes within 5 minutes is not worth a notification for taking twice its usual 2 minutes; small jobs' durations are noisy (cache warm-up, lock waits).",
+          "Runs shorter than this never count as slow. A job that finishes within 5 minutes is not worth a notification for taking twice its usual 2 minutes; small jobs' durations are noisy (cache warm-up, lock waits). " + DURATION_BOUNDS,
         default: formatDuration(d.SLOW_MIN_DURATION_SECONDS),
       }),
-      slowMinBaselineRuns: knob(z.number().int().positive().optional(), {
-        description: "Successful runs the baseline must average before slow-run alerts start. One or two runs (often the first, full backup) say little about a job's normal time.",
+      slowMinBaselineRuns: knob(z.number().int().positive().max(MAX_BASELINE_RUNS).optional(), {
+        description: `Successful runs the baseline must average before slow-run alerts start, at most ${MAX_BASELINE_RUNS}. One or two runs (often the first, full backup) say little about a job's normal time.`,
         default: d.SLOW_MIN_BASELINE_RUNS,
       }),
-      healthStaleAfter: knob(duration.optional(), {
+      shrinkRatio: knob(shrinkRatio.optional(), {
         description:
-          'Age of the last self-check (`ubm health`) at which the self-check counts as stopped. The design runs it every 5 minutes; 15 minutes is three missed runs, so one slow or skipped run does not alert.',
+          "A successful run that processed under this share of its job's source baseline, in files or in bytes, fires UnifiedBackupSourceShrunk: the backup of an unmounted disk, a snapshot that failed to mount or a wrong path, which restic reports as a success. " +
+          `The baselines are moving averages of earlier successful runs that \`ubm run\` keeps (a run under ${SOURCE_HOLD_RATIO} of them is held out, whatever this ratio; after ${SOURCE_FOLLOW_RUNS} such runs in a row they follow the smaller source). ${d.SHRINK_RATIO} stays quiet for the normal churn of a data set and catches a source that lost half its files or bytes; ` +
+          'raise it (0.8) to hear of smaller losses, lower it per job for sources that vary by nature. `ubm health --config` writes each job\'s ratio next to its metrics; the rules fall back to this value for hosts that write none.',
+        default: d.SHRINK_RATIO,
+      }),
+      healthStaleAfter: knob(threshold.optional(), {
+        description:
+          'Age of the last self-check (`ubm health`) at which the self-check counts as stopped. The design runs it every 5 minutes; 15 minutes is three missed runs, so one slow or skipped run does not alert. ' +
+          THRESHOLD_BOUNDS,
         default: formatDuration(d.HEALTH_STALE_SECONDS),
       }),
       nodeExporterJob: knob(nonEmpty.optional(), {
@@ -267,10 +386,12 @@ const ubm = z.strictObject({
       }),
       for: knob(alertFor.optional(), {
         description:
-          "Replaces alerts' `for:` durations (how long an alert's condition must hold before it fires), e.g. `{UnifiedBackupFailed: 0s}`. Keys must be alert names (a typo is an error with a \"did you mean\"); values are durations of 0 or more, rounded to whole seconds, and `0s` fires on the first evaluation that sees the condition. " +
+          "Replaces alerts' `for:` durations (how long an alert's condition must hold before it fires), e.g. `{UnifiedBackupFailed: 0s}`. Keys must be alert names (a typo is an error with a \"did you mean\"); values are durations from 0 to " + `${formatDuration(MAX_FOR_SECONDS)}, rounded to whole seconds, and \`0s\` fires on the first evaluation that sees the condition. ` +
           'The generated promtool tests follow the values. Shorten them for tests, or lengthen one that pages too eagerly for your setup; the thresholds themselves stay where they are.',
       }),
-      neverReportedFor: knob(duration.optional(), { description: 'Kept for compatibility: the same as `ubm.alerting.for.UnifiedBackupNeverReported`; setting both is an error.' }),
+      neverReportedFor: knob(forDuration.optional(), {
+        description: `Kept for compatibility: the same as \`ubm.alerting.for.UnifiedBackupNeverReported\`; setting both is an error. ${FOR_BOUNDS}`,
+      }),
     })
     .optional(),
   jobs: knob(z.record(mapKey('job'), overrides).optional(), {
@@ -281,14 +402,30 @@ const ubm = z.strictObject({
   }),
   verification: z
     .strictObject({
-      staleAfter: knob(duration.optional(), { description: 'The stale threshold of `restic check`, replacing verificationStaleHours.', defaultDescription: 'verificationStaleHours' }),
+      staleAfter: knob(threshold.optional(), { description: `The stale threshold of \`restic check\`, replacing verificationStaleHours. ${THRESHOLD_BOUNDS}`, defaultDescription: 'verificationStaleHours' }),
     })
     .optional(),
   restoreTesting: z
     .strictObject({
-      staleAfter: knob(duration.optional(), {
-        description: 'The stale threshold of restore tests. It scales with their schedule as a backup job\'s does, because verificationStaleHours (a week) would call every monthly test stale: monthly tests are stale after 38.75 days.',
+      staleAfter: knob(threshold.optional(), {
+        description: `The stale threshold of restore tests. It scales with their schedule as a backup job's does, because verificationStaleHours (a week) would call every monthly test stale: monthly tests are stale after 38.75 days. ${THRESHOLD_BOUNDS}`,
         defaultDescription: SCALED_INTERVAL,
+      }),
+    })
+    .optional(),
+  locks: z
+    .strictObject({
+      maxAge: knob(checkedAge.optional(), {
+        description:
+          'Age of the oldest lock of a restic repository, as `ubm locks` sees it at a check, at which ResticStaleLock fires. A running restic rewrites its lock every 5 minutes (restic itself calls a lock older than 30 minutes stale), so however long a backup or prune runs, only a lock left by a killed or hung process gets this old; ' +
+          `${formatDuration(d.LOCK_MAX_AGE_SECONDS)} is four times restic's own limit, for a refresh that lags behind a throttled upload, and with the hourly check an abandoned lock alerts within three hours, before the next night's prune or check. ${CHECKED_AGE_BOUNDS}`,
+        default: formatDuration(d.LOCK_MAX_AGE_SECONDS),
+      }),
+      checkStaleAfter: knob(checkedAge.optional(), {
+        description:
+          'Age of the last `ubm locks` check of a repository at which ResticLockCheckStale fires: a check that cannot read the locks (wrong password, repository unreachable) records nothing, so stale data would hide a lock. ' +
+          `${formatDuration(d.LOCK_CHECK_STALE_SECONDS)} is three missed runs of the hourly timer; raise it if you check less often. ${CHECKED_AGE_BOUNDS}`,
+        default: formatDuration(d.LOCK_CHECK_STALE_SECONDS),
       }),
     })
     .optional(),
@@ -302,13 +439,33 @@ const ubm = z.strictObject({
         description: "pgBackRest repositories (`repoN`) besides the offsite ones (`postgres.pgbackrest.offsiteRepos`). pgBackRest's first is `repo1`.",
         default: d.PG_REPOS,
       }),
-      offsiteMaxAge: knob(duration.optional(), {
-        description: "Age of the newest offsite backup after which the offsite copy is no longer recent. The design's offsite job runs daily, hence the daily stale threshold.",
+      offsiteMaxAge: knob(threshold.optional(), {
+        description: `Age of the newest offsite backup after which the offsite copy is no longer recent. The design's offsite job runs daily, hence the daily stale threshold. ${THRESHOLD_BOUNDS}`,
         defaultDescription: DAILY_STALE_DEFAULT,
       }),
-      verificationStaleAfter: knob(duration.optional(), {
-        description: 'The stale threshold of PostgreSQL backup verification, replacing verificationStaleHours.',
+      verificationStaleAfter: knob(threshold.optional(), {
+        description: `The stale threshold of PostgreSQL backup verification, replacing verificationStaleHours. ${THRESHOLD_BOUNDS}`,
         defaultDescription: 'verificationStaleHours',
+      }),
+      schedule: knob(
+        z
+          .strictObject({
+            full: pgBackupSchedule('full', 'A full backup alone counts.'),
+            diff: pgBackupSchedule('diff', 'A diff or a full backup counts: set `daily` if you run weekly fulls and daily diffs and want to hear when only incrs run.'),
+            incr: pgBackupSchedule('incr', "Any backup counts (pgBackRest's default type is incr), so daily says: some backup every day, whatever your mix of types."),
+          })
+          .optional(),
+        {
+          description:
+            "How often pgBackRest backs each stanza up, per backup type, in every repository (frequencies, or `false` for a type you do not schedule). PgbackrestBackupStale fires when a repository's newest backup of a type, or of a more complete type (full > diff > incr), is older than the schedule's interval x backupStaleHours/24, as a backup job's threshold is derived. " +
+            '`ubm pgbackrest --config` writes these thresholds next to its metrics, so hosts with other schedules keep their own; the rules fall back to this config for hosts that write none.',
+        },
+      ),
+      walArchiveStuckAfter: knob(duration.optional(), {
+        description:
+          "How long a repository's newest archived WAL segment may stay the same, as of the last `ubm pgbackrest` read, before PgbackrestWalArchivingStuck fires. PostgreSQL archives a segment when it is full, or when `archive_timeout` forces a switch, and only if something was written since the last switch: an idle database archives nothing. " +
+          '1 h suits `archive_timeout` at 15 min or less with some writes every hour; on a database that can sit idle, run `pgbackrest check` (it writes a restore point and switches WAL) at least every 30 min, e.g. before `ubm pgbackrest` in the same timer, or raise this. Run `ubm pgbackrest` well within it, every 5 to 15 min.',
+        default: formatDuration(d.WAL_ARCHIVE_STUCK_SECONDS),
       }),
     })
     .optional(),
@@ -355,8 +512,8 @@ export const configSchema = z
                 description: `The restic job \`${PGBACKREST_OFFSITE_JOB}\` (daily, to \`offsiteRepository\`) carries the pgBackRest archives offsite; it is a job like any other unless a job of that name is already declared. On by default, as in the design.`,
                 default: true,
               }),
-              offsiteRepository: knob(z.string().optional(), {
-                description: "The restic repository of that job: must be a key of `repositories` while `enableOffsite` is on. The default is the design's.",
+              offsiteRepository: knob(z.string().nullable().optional(), {
+                description: "The restic repository of that job: must be a key of `repositories` while `enableOffsite` is on. The default is the design's; `null`, as the design's option tree may print it, means the default.",
                 default: DEFAULT_OFFSITE_REPOSITORY,
               }),
               offsiteRepos: knob(z.array(z.string().regex(PGBACKREST_REPO_PATTERN, { error: "expected a pgBackRest repository name such as 'repo2'" })).optional(), {
@@ -386,11 +543,12 @@ export const configSchema = z
           .strictObject({
             directory: knob(z.string().min(1).optional(), {
               description:
-                "Where node_exporter's textfile collector reads `.prom` files: where `ubm health --config` and `ubm pgbackrest --config` write when neither `--textfile-dir` nor `$UBM_TEXTFILE_DIR` says otherwise. The default is Debian's and NixOS' path.",
+                "Where node_exporter's textfile collector reads `.prom` files: where `ubm health --config` and `ubm pgbackrest --config` write when neither `--textfile-dir` nor `$UBM_TEXTFILE_DIR` says otherwise. The default is the kit's own (the design's) path; Debian's node_exporter reads `/var/lib/prometheus/node-exporter` instead: set this to that, or point node_exporter's `--collector.textfile.directory` here.",
               default: d.TEXTFILE_DIRECTORY,
             }),
             retentionDays: knob(z.number().int().nonnegative().optional(), {
-              description: "The design's retention of `.prom` files in days (a week covers a weekly job's files). ubm removes no file by age; `ubm health --config` removes the files of jobs the config no longer lists.",
+              description:
+                "The design's retention of `.prom` files in days (a week covers a weekly job's files). `ubm health --config` reports this host's files of jobs the config does not list (UnifiedBackupUnexpectedJob) and removes one, naming it, only once its last write is older than this; `0` removes them at the first check. No other file is removed by age.",
               default: d.TEXTFILE_RETENTION_DAYS,
             }),
           })
@@ -422,7 +580,10 @@ export const configSchema = z
           .strictObject({
             enable: knob(z.boolean().optional(), { description: 'Sample-restore tests are expected to run.', default: true }),
             schedule: knob(frequency.optional(), { description: 'How often restore tests run (a frequency); their stale threshold scales with it.', default: d.RESTORE_TEST_SCHEDULE }),
-            sampleFiles: knob(z.number().int().positive().optional(), { description: "Files a restore test restores and compares: the design's number.", default: d.RESTORE_TEST_SAMPLE_FILES }),
+            sampleFiles: knob(z.number().int().positive().max(MAX_SAMPLE_FILES).optional(), {
+              description: `Files a restore test restores and compares: the design's number. At most ${MAX_SAMPLE_FILES}, as for \`ubm verify --sample-files\`.`,
+              default: d.RESTORE_TEST_SAMPLE_FILES,
+            }),
           })
           .optional(),
         testDir: ignored('restore test directory'),

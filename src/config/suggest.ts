@@ -1,4 +1,5 @@
 /** "Did you mean" suggestions for unknown keys and names, by edit distance. */
+import { oneLine, quote } from '../util/quote.js';
 
 /** Optimal-string-alignment distance (Levenshtein plus adjacent swaps), case-insensitive. */
 export function editDistance(a: string, b: string): number {
@@ -45,7 +46,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
 /** `did you mean 'x'?` or the list of what is known, for the end of an error message. */
 export function suggestion(word: string, candidates: readonly string[]): string {
   const near = closest(word, candidates);
-  if (near !== undefined) return `did you mean '${near}'?`;
+  if (near !== undefined) return `did you mean ${quote(near)}?`;
   if (candidates.length === 0) return 'none are defined';
-  return `expected one of: ${[...candidates].sort().join(', ')}`;
+  return `expected one of: ${[...candidates].sort().map(oneLine).join(', ')}`;
 }

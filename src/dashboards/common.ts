@@ -93,11 +93,11 @@ export function statusMappings(good = 'OK', bad = 'FAILED', badColour: string = 
   ];
 }
 
-/** Value mappings of a status code (0 = ok, anything else = a problem, as pgBackRest reports). */
-export function codeMappings(): ValueMapping[] {
+/** Value mappings of a status code (0 = ok, anything else = a problem, as pgBackRest reports), errors in the colour of the alert that watches it. */
+export function codeMappings(bad: string = SEVERITY_COLOURS.critical): ValueMapping[] {
   return [
     { type: MappingType.ValueToText, options: { '0': { text: 'OK', color: SEVERITY_COLOURS.ok, index: 0 } } },
-    { type: MappingType.RangeToText, options: { from: 1, to: null, result: { text: 'ERROR', color: SEVERITY_COLOURS.critical, index: 1 } } },
+    { type: MappingType.RangeToText, options: { from: 1, to: null, result: { text: 'ERROR', color: bad, index: 1 } } },
   ];
 }
 

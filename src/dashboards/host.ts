@@ -5,7 +5,7 @@ import { DASHBOARD_NAMES, DRILL_DOWN_UIDS } from './dashboard.js';
 import { healthHistory, healthStats } from './panels/health.js';
 import { jobCounters, jobTable } from './panels/jobs.js';
 import { pgbackrestPanels, postgresStats } from './panels/postgres.js';
-import { verificationTable } from './panels/verification.js';
+import { locksTable, verificationTable } from './panels/verification.js';
 import { jobKnobs } from './queries.js';
 
 /** The host dashboard: pick a host with the variable, or arrive from the overview. */
@@ -16,8 +16,8 @@ export function hostDashboard(config: ResolvedConfig): DashboardSpec {
     { title: 'Monitoring health', panels: [...healthStats(config), healthHistory()] },
     { title: 'Restic backup jobs', panels: [...jobCounters(knobs), jobTable(knobs, links, 8)] },
   ];
-  if (config.verification.enabled) rows.push({ title: 'Verification and restore tests', panels: [verificationTable(config)] });
-  if (config.postgres.enabled) rows.push({ title: 'PostgreSQL and pgBackRest', panels: [...postgresStats(config, knobs), ...pgbackrestPanels()] });
+  if (config.verification.enabled) rows.push({ title: 'Verification and restore tests', panels: [verificationTable(config), locksTable(config)] });
+  if (config.postgres.enabled) rows.push({ title: 'PostgreSQL and pgBackRest', panels: [...postgresStats(config, knobs), ...pgbackrestPanels(config)] });
   return {
     name: DASHBOARD_NAMES.host,
     title: 'Backups: host',

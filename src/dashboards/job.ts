@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/model.js';
 import { metrics } from '../schema/catalog.js';
 import { SEVERITY_COLOURS, STATUS_STEPS, statPanel, statusMappings, steps, timeseriesPanel } from './common.js';
 import { DASHBOARD_NAMES, type DashboardSpec } from './dashboard.js';
-import { AGE_RATIO_STEPS, JOB_LEGEND, TIMES_UNIT, durationRatioSteps } from './panels/jobs.js';
+import { AGE_RATIO_STEPS, JOB_LEGEND, TIMES_UNIT, durationRatioSteps, sourceSizePanels } from './panels/jobs.js';
 import { jobKnobs, jobQueries } from './queries.js';
 
 /** The job dashboard: pick a job (or several) with the variables, or arrive from the overview's job table. */
@@ -69,6 +69,7 @@ export function jobDashboard(config: ResolvedConfig): DashboardSpec {
               { expr: q.filesUnmodified, legend: 'unmodified {{backup_job}}' },
             ],
           ),
+          ...sourceSizePanels(knobs),
           timeseriesPanel(
             { title: 'Status history', description: `The result of each run over time (${metrics.resticBackupStatus.name}): 1 succeeded, 0 failed.`, unit: 'none', width: 24, height: 6, thresholds: STATUS_STEPS, mappings: statusMappings() },
             one(q.status),

@@ -5,7 +5,7 @@ import { DASHBOARD_NAMES, DRILL_DOWN_UIDS } from './dashboard.js';
 import { healthTable } from './panels/health.js';
 import { jobCounters, jobHistory, jobTable } from './panels/jobs.js';
 import { pgbackrestPanels, postgresStats } from './panels/postgres.js';
-import { verificationHistory, verificationTable } from './panels/verification.js';
+import { locksTable, verificationHistory, verificationTable } from './panels/verification.js';
 import { jobKnobs } from './queries.js';
 
 /** The overview: restic jobs, PostgreSQL/pgBackRest, verification and restore tests, monitoring health. */
@@ -13,8 +13,8 @@ export function overviewDashboard(config: ResolvedConfig): DashboardSpec {
   const knobs = jobKnobs(config);
   const links = DRILL_DOWN_UIDS;
   const rows: RowSpec[] = [{ title: 'Restic backup jobs', panels: [...jobCounters(knobs), jobTable(knobs, links), ...jobHistory(knobs)] }];
-  if (config.postgres.enabled) rows.push({ title: 'PostgreSQL and pgBackRest', panels: [...postgresStats(config, knobs), ...pgbackrestPanels()] });
-  if (config.verification.enabled) rows.push({ title: 'Verification and restore tests', panels: [verificationTable(config), ...verificationHistory()] });
+  if (config.postgres.enabled) rows.push({ title: 'PostgreSQL and pgBackRest', panels: [...postgresStats(config, knobs), ...pgbackrestPanels(config)] });
+  if (config.verification.enabled) rows.push({ title: 'Verification and restore tests', panels: [verificationTable(config), locksTable(config), ...verificationHistory()] });
   rows.push({ title: 'Monitoring health', panels: [healthTable(config, links.hostUid)] });
   return {
     name: DASHBOARD_NAMES.overview,

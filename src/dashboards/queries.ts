@@ -5,7 +5,8 @@
 import type { ResolvedAlerting, ResolvedConfig } from '../config/model.js';
 import { type MetricDef, externalMetrics, metrics } from '../schema/catalog.js';
 import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, type Matchers, by, on, sel } from '../promql/selector.js';
-import { rawSeriesForm, slowThresholdExpr, staleThresholdExpr } from '../promql/thresholds.js';
+import { rawSeriesForm, shrinkRatioExpr, slowThresholdExpr, staleThresholdExpr } from '../promql/thresholds.js';
+import { STANZA_TYPE_LABELS, pgbackrestBackupAgeExpr, pgbackrestStaleThresholdExpr, walUnchangedExpr } from '../promql/pgbackrest.js';
 import { ALERT_NAMES } from '../rules/alerts.js';
 import { HOST_FILTER, JOB_FILTER, REPOSITORY_FILTER, varRef } from './variables.js';
 
@@ -28,12 +29,12 @@ export function ageOf(metric: MetricDef, filter: Matchers): string {
 }
 
 /** The alerting knobs the job queries use, under the resolved config's names. */
-export type JobKnobs = Pick<ResolvedAlerting, 'dailyStaleSeconds' | 'slowBackupMultiplier' | 'slowMinDurationSeconds' | 'slowMinBaselineRuns'>;
+export type JobKnobs = Pick<ResolvedAlerting, 'dailyStaleSeconds' | 'slowBackupMultiplier' | 'slowMinDurationSeconds' | 'slowMinBaselineRuns' | 'shrinkRatio'>;
 
 /** Reads the job knobs from the config. */
 export function jobKnobs(config: ResolvedConfig): JobKnobs {
-  const { dailyStaleSeconds, slowBackupMultiplier, slowMinDurationSeconds, slowMinBaselineRuns } = config.alerting;
-  return { dailyStaleSeconds, slowBackupMultiplier, slowMinDurationSeconds, slowMinBaselineRuns };
+  const { dailyStaleSeconds, slowBackupMultiplier, slowMinDurationSeconds, slowMinBaselineRuns, shrinkRatio } = config.alerting;
+  return { dailyStaleSeconds, slowBackupMultiplier, slowMinDurationSeconds, slowMinBaselineRuns, shrinkRatio };
 }
 
 /** Queries about restic backup jobs. */
@@ -52,6 +53,10 @@ export function jobQueries(knobs: JobKnobs, filter: Matchers = JOB_FILTER) {
   const slowThreshold = slowThresholdExpr(rawSeriesForm(filter), knobs.slowBackupMultiplier, knobs.slowMinBaselineRuns);
   // The UnifiedBackupSlow alert's conditions: a run longer than the minimum and the slow threshold, and successful.
   const slow = `${duration} > ${knobs.slowMinDurationSeconds} > ${onJob} (${slowThreshold}) and ${onJob} (${status} == 1)`;
+  // UnifiedBackupSourceShrunk's thresholds: the shrink ratio (as its recording rule resolves it) times each source baseline.
+  const shrinkRatio = shrinkRatioExpr(rawSeriesForm(filter), knobs.shrinkRatio);
+  const filesBaseline = sel(metrics.resticBackupFilesProcessedBaseline, filter);
+  const bytesBaseline = sel(metrics.resticBackupProcessedBaselineBytes, filter);
   return {
     status,
     lastSuccessAge,
@@ -68,6 +73,11 @@ export function jobQueries(knobs: JobKnobs, filter: Matchers = JOB_FILTER) {
     lastRunAge: ageOf(metrics.resticBackupLastRunTimestampSeconds, filter),
     dataAdded: sel(metrics.resticBackupDataAddedBytes, filter),
     processedBytes: sel(metrics.resticBackupProcessedBytes, filter),
+    filesProcessed: sel(metrics.resticBackupFilesProcessed, filter),
+    filesBaseline,
+    bytesBaseline,
+    filesShrinkThreshold: `(${shrinkRatio}) * ${onJob} ${filesBaseline}`,
+    bytesShrinkThreshold: `(${shrinkRatio}) * ${onJob} ${bytesBaseline}`,
     filesNew: sel(metrics.resticBackupFilesNew, filter),
     filesChanged: sel(metrics.resticBackupFilesChanged, filter),
     filesUnmodified: sel(metrics.resticBackupFilesUnmodified, filter),
@@ -94,9 +104,27 @@ export function verificationQueries(filter: Matchers = REPOSITORY_FILTER) {
   };
 }
 
-/** Queries of PostgreSQL: pgBackRest repositories, the offsite copy and backup verification, per stanza. */
-export function postgresQueries(filter: Matchers = HOST_FILTER) {
+/** Queries of restic repository locks, as `ubm locks` records them, per repository. */
+export function lockQueries(filter: Matchers = REPOSITORY_FILTER) {
+  const checked = sel(metrics.resticRepositoryLocksLastCheckTimestampSeconds, filter);
   return {
+    locks: maxBy(REPOSITORY_LABELS, sel(metrics.resticRepositoryLocks, filter)),
+    exclusiveLocks: maxBy(REPOSITORY_LABELS, sel(metrics.resticRepositoryExclusiveLocks, filter)),
+    // The oldest lock's age at the check, as ResticStaleLock measures it; 0 when there was none.
+    oldestLockAge: maxBy(REPOSITORY_LABELS, `${checked} - (${sel(metrics.resticRepositoryOldestLockTimestampSeconds, filter)} or ${checked})`),
+    checkAge: maxBy(REPOSITORY_LABELS, ageOf(metrics.resticRepositoryLocksLastCheckTimestampSeconds, filter)),
+  };
+}
+
+/** Queries of PostgreSQL: pgBackRest repositories, the offsite copy and backup verification, per stanza. */
+export function postgresQueries(config: ResolvedConfig, filter: Matchers = HOST_FILTER) {
+  // As the pgBackRest rules compute them, from the raw series, so that dashboards need no rules loaded.
+  const threshold = pgbackrestStaleThresholdExpr(config.postgres.backupStaleThresholds, filter, ' ');
+  return {
+    // Per repository, the worst of its scheduled types: 1 (100 %) is where PgbackrestBackupStale fires.
+    backupAgeRatio: maxBy(STANZA_REPOSITORY_LABELS, `(${pgbackrestBackupAgeExpr(filter, ' ')}) / ${on(STANZA_TYPE_LABELS)} group_left () (${threshold})`),
+    walUnchanged: maxBy(STANZA_REPOSITORY_LABELS, walUnchangedExpr(filter)),
+    repoStatus: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestRepoStatus, filter)),
     backupAge: `time() - ${maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestBackupLastCompletionTimestampSeconds, filter))}`,
     backupSize: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestBackupLastSizeBytes, { ...filter, backup_type: 'full' })),
     repoBackups: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestRepoBackups, filter)),

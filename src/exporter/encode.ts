@@ -11,9 +11,18 @@ export type { SeriesValue } from '../schema/series.js';
 
 // prom-client's package root loads every metric type, the cluster aggregator and the default
 // metrics (~55 ms here); the modules we use are all we use (~3 ms), which keeps `ubm emit` fast.
+// They load at the first encode, not at import: a hook importing the recording API pays for them
+// only when it records, and `ubm run` loads them while its command runs.
 const require = createRequire(import.meta.url);
-const Registry = require('prom-client/lib/registry') as typeof RegistryType;
-const Gauge = require('prom-client/lib/gauge') as typeof GaugeType;
+
+/** prom-client's Registry and Gauge, loaded once on first use (call it early to load them ahead). */
+export const promClient = ((): (() => { Registry: typeof RegistryType; Gauge: typeof GaugeType }) => {
+  let loaded: { Registry: typeof RegistryType; Gauge: typeof GaugeType } | undefined;
+  return () => {
+    loaded ??= { Registry: require('prom-client/lib/registry') as typeof RegistryType, Gauge: require('prom-client/lib/gauge') as typeof GaugeType };
+    return loaded;
+  };
+})();
 
 /** prom-client's Counter, loaded only when a counter is written (the catalog has none today). */
 function counterClass(): typeof CounterType {
@@ -46,6 +55,7 @@ export function sortSeries(series: readonly SeriesValue[]): SeriesValue[] {
 
 /** Encodes series as exposition text (HELP and TYPE from the catalog, no timestamps); throws on a duplicate series. */
 export async function encodeSeries(series: readonly SeriesValue[]): Promise<string> {
+  const { Registry, Gauge } = promClient();
   const registry = new Registry();
   const families = new Map<string, GaugeType | CounterType>();
   const seen = new Set<string>();

@@ -1,5 +1,5 @@
 /**
- * Names on disk: one `.prom` file per group and key, and the hidden temporary and lock files
+ * Names on disk: one `.prom` file per group, host and key, and the hidden temporary and lock files
  * beside it (names that never end in `.prom`, so node_exporter never reads them).
  */
 import { createRequire } from 'node:module';
@@ -31,18 +31,40 @@ export function encodeKeyValue(value: string): string {
   return out;
 }
 
-/** The file a group+key is written to (deterministic, filesystem-safe, collision-free for different keys). */
-export function groupFilePath(dir: string, group: GroupId, key: GroupKey): string {
-  const layout = textfileGroups[group];
-  const parts = layout.keyLabels.map((label) => encodeKeyValue(key[label] ?? ''));
-  let name = [layout.filePrefix, ...parts].join('.');
+/**
+ * The file of a group, host and key: the prefix, then the hostname, then the key's values
+ * (deterministic, filesystem-safe, collision-free for different hosts and keys). The hostname is
+ * part of every name so that hosts sharing a directory, or a host renamed, never read or replace
+ * each other's files.
+ */
+export function groupFilePath(dir: string, group: GroupId, hostname: string, key: GroupKey): string {
+  return join(dir, fileNameOf(group, [hostname, ...keyValues(group, key)]));
+}
+
+/**
+ * Where releases before the hostname joined the file key wrote the same group and key (no hostname
+ * part); the writer carries such a file forward once and removes it (see docs/exporter.md).
+ */
+export function legacyGroupFilePath(dir: string, group: GroupId, key: GroupKey): string {
+  return join(dir, fileNameOf(group, keyValues(group, key)));
+}
+
+/** The group's key label values, in its layout's order. */
+function keyValues(group: GroupId, key: GroupKey): string[] {
+  return textfileGroups[group].keyLabels.map((label) => key[label] ?? '');
+}
+
+/** `<prefix>.<part>....prom`, each part encoded. */
+function fileNameOf(group: GroupId, values: readonly string[]): string {
+  const parts = values.map(encodeKeyValue);
+  let name = [textfileGroups[group].filePrefix, ...parts].join('.');
   if (name.length > MAX_NAME) {
     // Very long keys keep a readable head and a hash of the whole key, which stays collision-free in practice.
     const { createHash } = require('node:crypto') as typeof import('node:crypto');
     const digest = createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
     name = `${name.slice(0, MAX_NAME - 34)}.${digest}`;
   }
-  return join(dir, `${name}.prom`);
+  return `${name}.prom`;
 }
 
 /** A fresh temporary path beside `target` (hidden, never ending in `.prom`). */

@@ -1,6 +1,7 @@
 /**
  * A strict reader of the Prometheus text exposition format (version 0.0.4), for files written by
- * anyone: it rejects what node_exporter's parser rejects, so a file it accepts is one we can trust.
+ * anyone: it rejects what node_exporter's parser (Prometheus' expfmt text parser) rejects (and a
+ * little more: a line ending in CR, a duplicate series), so a file it accepts is one we can trust.
  */
 
 /** One sample read from exposition text. */
@@ -104,7 +105,8 @@ function parseSampleLine(line: string): ParsedSample & { timestamped: boolean } 
   }
   const rest = line.slice(i);
   if (rest !== '' && !/^[ \t]/.test(rest)) throw new Error('expected a space before the value');
-  const fields = rest.trim().split(/[ \t]+/);
+  // Only spaces and tabs separate fields, as in expfmt (String.trim would also eat other whitespace).
+  const fields = rest.replace(/^[ \t]+|[ \t]+$/g, '').split(/[ \t]+/);
   const [valueText, timestamp, extra] = fields;
   if (valueText === undefined || valueText === '') throw new Error(`missing value of '${name}'`);
   const value = parseSampleValue(valueText);
@@ -114,8 +116,8 @@ function parseSampleLine(line: string): ParsedSample & { timestamped: boolean } 
   return { name, labels, value, timestamped: timestamp !== undefined };
 }
 
-/** Checks a `# HELP` or `# TYPE` line and records it in `families`; other comments are ignored. */
-function checkComment(line: string, families: Map<string, FamilyHeaders>): void {
+/** Checks a `# HELP` or `# TYPE` line and records it in `families`; other comments are ignored. `sampled` holds the families whose samples came already. */
+function checkComment(line: string, families: Map<string, FamilyHeaders>, sampled: ReadonlySet<string>): void {
   const m = /^#[ \t]+(HELP|TYPE)(?:[ \t]+(.*))?$/.exec(line);
   if (m === null) return;
   const [, keyword, rest = ''] = m;
@@ -128,6 +130,8 @@ function checkComment(line: string, families: Map<string, FamilyHeaders>): void 
     const type = after.trim();
     if (!TYPES.has(type)) throw new Error(`unknown metric type '${type}' for '${name}'`);
     if (known.type !== undefined) throw new Error(`second TYPE line for '${name}'`);
+    // expfmt gives a family its type at its first sample: a TYPE line after it is an error there.
+    if (sampled.has(name)) throw new Error(`TYPE line for '${name}' after its samples`);
     families.set(name, { ...known, type });
   } else {
     if (known.help !== undefined) throw new Error(`second HELP line for '${name}'`);
@@ -142,33 +146,72 @@ export function parseExposition(text: string): ParsedSample[] {
   return parseExpositionDocument(text).samples;
 }
 
+/**
+ * Decodes a file's bytes as UTF-8, throwing (naming the line) on invalid UTF-8: node_exporter
+ * rejects such label values, where Node would quietly put U+FFFD in their place. A byte order mark
+ * is kept, so the parser rejects it as node_exporter does.
+ */
+export function decodeUtf8Strict(bytes: Uint8Array): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    // A newline byte is never part of a multi-byte sequence, so each line can be tried alone.
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i < bytes.length && bytes[i] !== 0x0a) continue;
+      try {
+        decoder.decode(bytes.subarray(start, i));
+      } catch {
+        break;
+      }
+      start = i + 1;
+      line++;
+    }
+    throw new Error(`line ${line}: invalid UTF-8`);
+  }
+}
+
 /** Parses exposition text like parseExposition, and also returns each family's headers and the first timestamped line. */
 export function parseExpositionDocument(text: string): ParsedExposition {
   const samples: ParsedSample[] = [];
   const families = new Map<string, FamilyHeaders>();
+  const sampled = new Set<string>();
   let firstTimestampLine: number | undefined;
   const seen = new Set<string>();
   const lines = text.split('\n');
   // A final newline ends the last line rather than starting an empty one.
-  if (lines[lines.length - 1] === '') lines.pop();
+  const unterminated = lines[lines.length - 1] !== '';
+  if (!unterminated) lines.pop();
   lines.forEach((raw, index) => {
-    const line = raw.replace(/^[ \t]+/, '');
     try {
+      // A CRLF file: expfmt reads the CR as part of the value, type or HELP text.
+      if (raw.endsWith('\r')) throw new Error('ends in a carriage return (CRLF line endings)');
+      const line = raw.replace(/^[ \t]+/, '');
       if (line === '') return;
       if (line.startsWith('#')) {
-        checkComment(line, families);
+        checkComment(line, families, sampled);
         return;
       }
       const { timestamped, ...sample } = parseSampleLine(line);
       if (timestamped && firstTimestampLine === undefined) firstTimestampLine = index + 1;
-      const identity = `${sample.name}${JSON.stringify(Object.entries(sample.labels).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
+      const identity = seriesIdentity(sample);
       if (seen.has(identity)) throw new Error(`duplicate series of '${sample.name}'`);
       seen.add(identity);
+      sampled.add(sample.name);
       samples.push(sample);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       throw new Error(`line ${index + 1}: ${message}`);
     }
   });
+  // Checked after the lines, so that a half-written line names what is missing: expfmt reports an unexpected end of input.
+  if (unterminated) throw new Error(`line ${lines.length}: no newline at the end of the file`);
   return firstTimestampLine === undefined ? { samples, families } : { samples, families, firstTimestampLine };
+}
+
+/** A series' identity: its name and its labels in sorted order (two samples with one identity are one series twice). */
+export function seriesIdentity(sample: Pick<ParsedSample, 'name' | 'labels'>): string {
+  return `${sample.name}${JSON.stringify(Object.entries(sample.labels).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
 }

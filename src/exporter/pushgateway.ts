@@ -29,10 +29,15 @@ export function groupingLabels(group: GroupId, hostname: string, key: GroupKey):
   return [['job', layout.filePrefix], ['hostname', hostname], ...layout.keyLabels.map((l): [string, string] => [l, key[l] ?? ''])];
 }
 
+/** Whether a grouping value can stand in the URL path as it is: a plain word, and not `.` or `..`, which URL resolution removes. */
+function isPlainPathValue(value: string): boolean {
+  return /^[A-Za-z0-9_.-]+$/.test(value) && value !== '.' && value !== '..';
+}
+
 /** The URL path of a grouping key; values other than plain words go base64url-encoded (`label@base64/...`). */
 export function groupingPath(labels: ReadonlyArray<readonly [string, string]>): string {
   return `/metrics${labels
-    .map(([name, value]) => (/^[A-Za-z0-9_.-]+$/.test(value) ? `/${name}/${value}` : `/${name}@base64/${value === '' ? '=' : Buffer.from(value, 'utf8').toString('base64url')}`))
+    .map(([name, value]) => (isPlainPathValue(value) ? `/${name}/${value}` : `/${name}@base64/${value === '' ? '=' : Buffer.from(value, 'utf8').toString('base64url')}`))
     .join('')}`;
 }
 
@@ -65,13 +70,27 @@ export function previousFromApi(body: unknown, group: GroupId, grouping: Readonl
   return out;
 }
 
-/** Fetch with a timeout, turning network failures into one-line errors that name only the host. */
-async function request(display: string, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+/** A failure the gateway answered with (an HTTP status): passed through `request` as it is. */
+class GatewayAnswer extends Error {}
+
+/** A failed exchange with the gateway as one line that names it (and only its host): a timeout says how long it waited. */
+function gatewayError(display: string, err: unknown, timeoutMs: number): Error {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return new Error(`pushgateway ${display} did not answer within ${timeoutMs / 1000} s`);
+  }
+  const cause = (err as { cause?: { code?: string } }).cause?.code;
+  return new Error(`pushgateway ${display} unreachable (${cause ?? (err instanceof Error ? err.message : String(err))})`);
+}
+
+/**
+ * One request with a timeout that covers the body too (a gateway that sends headers and then stalls
+ * must not hang the hook): `read` consumes the response within the same deadline.
+ */
+async function request<T>(display: string, url: string, init: RequestInit, timeoutMs: number, read: (r: Response) => Promise<T>): Promise<T> {
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    return await read(await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }));
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    throw new Error(`pushgateway ${display} unreachable (${cause ?? (err instanceof Error ? err.message : String(err))})`);
+    throw err instanceof GatewayAnswer ? err : gatewayError(display, err, timeoutMs);
   }
 }
 
@@ -83,16 +102,19 @@ export async function pushGroup(req: PushGroupRequest): Promise<string> {
   const { base, display, headers } = parsePushgatewayUrl(req.url);
   const timeoutMs = req.timeoutMs ?? 10_000;
   const grouping = groupingLabels(req.group, req.hostname, req.key);
-  const got = await request(display, `${base}/api/v1/metrics`, { headers }, timeoutMs);
-  if (!got.ok) throw new Error(`pushgateway ${display} answered ${got.status} to GET /api/v1/metrics`);
-  const previous = previousFromApi(await got.json(), req.group, grouping);
+  const body = await request(display, `${base}/api/v1/metrics`, { headers }, timeoutMs, async (got) => {
+    if (!got.ok) throw new GatewayAnswer(`pushgateway ${display} answered ${got.status} to GET /api/v1/metrics`);
+    return (await got.json()) as unknown;
+  });
+  const previous = previousFromApi(body, req.group, grouping);
   const series = req.build(previous);
-  checkSeriesForKey(req.group, req.key, series);
+  checkSeriesForKey(req.group, req.key, series, req.hostname);
   const path = groupingPath(grouping);
-  const put = await request(display, `${base}${path}`, { method: 'PUT', headers: { ...headers, 'content-type': 'text/plain; version=0.0.4' }, body: await encodeSeries(series) }, timeoutMs);
-  if (!put.ok) {
+  const init = { method: 'PUT', headers: { ...headers, 'content-type': 'text/plain; version=0.0.4' }, body: await encodeSeries(series) };
+  await request(display, `${base}${path}`, init, timeoutMs, async (put) => {
+    if (put.ok) return;
     const text = (await put.text()).split('\n')[0] ?? '';
-    throw new Error(`pushgateway ${display} answered ${put.status}: ${text}`);
-  }
+    throw new GatewayAnswer(`pushgateway ${display} answered ${put.status}: ${text}`);
+  });
   return path;
 }

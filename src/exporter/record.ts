@@ -2,6 +2,7 @@
  * The recording API: typed functions that record what `ubm emit` records, to the textfile
  * directory or a Pushgateway. Each writes one textfile group through the group's own builder.
  */
+import { basename } from 'node:path';
 import type { GroupKey, TextfileGroup } from '../groups/group.js';
 import { monitoringHealthGroup, type HealthRun } from '../groups/monitoring-health.js';
 import { postgresOffsiteGroup } from '../groups/postgres-offsite.js';
@@ -14,6 +15,8 @@ import type { GroupId } from '../schema/catalog.js';
 import type { SeriesValue } from '../schema/series.js';
 import { resolveHostname, resolveTextfileDir } from './dirs.js';
 import { writeGroup } from './textfile.js';
+import { UsageError } from '../util/errors.js';
+import { labelValueProblem } from '../util/labels.js';
 
 /** Where metrics go: a textfile directory (default: $UBM_TEXTFILE_DIR, else node_exporter's) or a Pushgateway URL. */
 export interface RecordTarget {
@@ -21,6 +24,16 @@ export interface RecordTarget {
   readonly pushgateway?: string | undefined;
   /** How long to wait for another writer of the same file. */
   readonly lockTimeoutMs?: number | undefined;
+  /**
+   * Told of each file of the older name (without the hostname) that a write carried forward and
+   * removed; by default one line on stderr names it, since evidence is never removed unnamed.
+   */
+  readonly onMigrated?: ((from: string, to: string) => void) | undefined;
+}
+
+/** The default report of a migrated file: one line on stderr (never stdout, which `ubm run` passes through). */
+function reportMigration(from: string, to: string): void {
+  process.stderr.write(`ubm: removed ${from}: carried forward into ${basename(to)} (file names now carry the hostname)\n`);
 }
 
 /** Fields every record call may leave out: the hostname label (default: the host's name) and the end time (default: now). */
@@ -46,13 +59,22 @@ export async function recordGroup(
   key: GroupKey,
   build: (previous: readonly SeriesValue[]) => readonly SeriesValue[],
 ): Promise<string> {
+  checkLabelValues(hostname, key);
   if (target.pushgateway !== undefined) {
     // Loaded on demand: most hosts write textfiles, and every module costs `ubm emit` start-up time.
     const { pushGroup } = await import('./pushgateway.js');
     return pushGroup({ url: target.pushgateway, group, hostname, key, build });
   }
   const dir = resolveTextfileDir(target.textfileDir, process.env);
-  return writeGroup({ dir, group, key, build, lockTimeoutMs: target.lockTimeoutMs });
+  return writeGroup({ dir, group, hostname, key, build, lockTimeoutMs: target.lockTimeoutMs, onMigrated: target.onMigrated ?? reportMigration });
+}
+
+/** Throws naming the label whose value is not UTF-8 or holds URL credentials (library callers get what the CLI checks). */
+function checkLabelValues(hostname: string, key: GroupKey): void {
+  for (const [label, value] of [['hostname', hostname], ...Object.entries(key)]) {
+    const problem = value === undefined ? undefined : labelValueProblem(value);
+    if (problem !== undefined) throw new UsageError(`label ${label} ${problem}`);
+  }
 }
 
 /** Records one input of a group: its key picks the file, its builder makes the series. */

@@ -4,7 +4,7 @@
  */
 import type { GroupId, LabelName, MetricDef } from '../schema/catalog.js';
 import { type ExactLabels, type GroupSample, type SeriesValue, carried, maybeSample, present, sample } from '../schema/series.js';
-import { type GroupKey, type TextfileGroup, roundDuration, textfileGroup, unixSeconds } from './group.js';
+import { type GroupKey, type TextfileGroup, monotonicSeconds, roundDuration, textfileGroup } from './group.js';
 
 /** One run of a check that passes or fails. */
 export interface CheckRun {
@@ -35,7 +35,8 @@ export function checkSamples<L extends LabelName, G extends GroupId>(
   previous: readonly SeriesValue[],
   run: CheckRun,
 ): GroupSample<G>[] {
-  const now = unixSeconds(run.endedAtMs);
+  // Never before the previous run's time: a writer that waited for the lock may hold an older clock reading.
+  const now = monotonicSeconds(run.endedAtMs, carried(previous, m.lastRun));
   const duration = m.duration !== undefined && run.durationSeconds !== undefined ? maybeSample(m.duration, labels, roundDuration(run.durationSeconds)) : undefined;
   return present([
     sample(m.status, labels, run.success ? 1 : 0),

@@ -43,6 +43,24 @@ export function unixSeconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
 
+/**
+ * How far ahead of the clock a file's last-run time may be and still be taken as a writer that got
+ * the lock first (writers read the clock before they wait for the lock, up to its 10 s timeout).
+ * A value further ahead is a clock that was wrong, and is not kept.
+ */
+export const MAX_WRITER_SKEW_SECONDS = 300;
+
+/**
+ * The run's time in whole seconds, never before the time the previous file recorded (`previousSeconds`):
+ * a writer that waited for the lock must not step a last-run time backwards. A previous value more
+ * than MAX_WRITER_SKEW_SECONDS ahead is ignored.
+ */
+export function monotonicSeconds(ms: number, previousSeconds: number | undefined): number {
+  const now = unixSeconds(ms);
+  if (previousSeconds === undefined || !Number.isFinite(previousSeconds) || previousSeconds <= now) return now;
+  return previousSeconds - now <= MAX_WRITER_SKEW_SECONDS ? previousSeconds : now;
+}
+
 /** Durations keep millisecond precision and no float noise. */
 export function roundDuration(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;

@@ -10,6 +10,7 @@ import { pgbackrestGroup } from './pgbackrest.js';
 import { postgresOffsiteGroup } from './postgres-offsite.js';
 import { postgresVerificationGroup } from './postgres-verification.js';
 import { resticBackupGroup } from './restic-backup.js';
+import { resticLocksGroup } from './restic-locks.js';
 import { resticRestoreTestGroup } from './restic-restore-test.js';
 import { resticVerificationGroup } from './restic-verification.js';
 
@@ -18,6 +19,7 @@ export const textfileGroups: { readonly [G in GroupId]: TextfileGroup<G, never> 
   restic_backup: resticBackupGroup,
   restic_verification: resticVerificationGroup,
   restic_restore_test: resticRestoreTestGroup,
+  restic_locks: resticLocksGroup,
   postgres_verification: postgresVerificationGroup,
   postgres_offsite: postgresOffsiteGroup,
   pgbackrest: pgbackrestGroup,

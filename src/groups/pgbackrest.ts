@@ -1,9 +1,10 @@
 /**
  * The `pgbackrest` group: pgBackRest's view of one stanza (one file per stanza), written by
  * `ubm pgbackrest`. Labels stay bounded: repository and backup type, never a backup label or a time.
+ * Carries forward when each repository's newest archived WAL segment last changed.
  */
 import { metrics } from '../schema/catalog.js';
-import { type GroupSample, maybeSample, present, sample } from '../schema/series.js';
+import { type GroupSample, type SeriesValue, maybeSample, present, sample } from '../schema/series.js';
 import { textfileGroup, unixSeconds } from './group.js';
 
 /** The newest backup of one type in one repository. */
@@ -33,16 +34,39 @@ export interface PgbackrestRead {
   readonly repos: readonly PgbackrestRepoState[];
   /** When pgbackrest info was read, in milliseconds since the epoch. */
   readonly endedAtMs: number;
+  /** Stale threshold in seconds per scheduled backup type, from the config (none without one). */
+  readonly backupStaleThresholds?: Readonly<Partial<Record<string, number>>> | undefined;
+}
+
+/** The value a metric had for one repository in the previous file. */
+function previousOfRepo(previous: readonly SeriesValue[], metric: { readonly name: string }, repo: string): number | undefined {
+  return previous.find((s) => s.metric.name === metric.name && s.labels.repository === repo)?.value;
+}
+
+/**
+ * When the repository's newest archived WAL segment last changed: now on the first read, or when it
+ * differs from the previous read's; else the previous time, carried. A change either way counts:
+ * after a restore or stanza-upgrade the position restarts lower, yet WAL is flowing. A read after one
+ * without a WAL archive (a repository unreachable for a while) has nothing to compare with and keeps
+ * the time, so that an outage never restarts the clock of archiving that is still stuck.
+ */
+export function walLastAdvance(previous: readonly SeriesValue[], repo: PgbackrestRepoState, nowSeconds: number): number | undefined {
+  const before = previousOfRepo(previous, metrics.pgbackrestWalArchiveLastAdvanceTimestampSeconds, repo.repo);
+  if (repo.walMaxSegment === undefined) return before;
+  if (before === undefined) return nowSeconds;
+  const segmentBefore = previousOfRepo(previous, metrics.pgbackrestWalArchiveMaxSegment, repo.repo);
+  return segmentBefore !== undefined && segmentBefore !== repo.walMaxSegment ? nowSeconds : before;
 }
 
 /** The series of one repository of the stanza. */
-function repoSamples(hostname: string, stanza: string, repo: PgbackrestRepoState): GroupSample<'pgbackrest'>[] {
-  const l = { hostname, stanza, repository: repo.repo };
+function repoSamples(read: PgbackrestRead, previous: readonly SeriesValue[], repo: PgbackrestRepoState): GroupSample<'pgbackrest'>[] {
+  const l = { hostname: read.hostname, stanza: read.stanza, repository: repo.repo };
   const out = [
     sample(metrics.pgbackrestRepoStatus, l, repo.statusCode),
     sample(metrics.pgbackrestRepoBackups, l, repo.backupCount),
     sample(metrics.pgbackrestWalArchivePresent, l, repo.walPresent ? 1 : 0),
     maybeSample(metrics.pgbackrestWalArchiveMaxSegment, l, repo.walMaxSegment),
+    maybeSample(metrics.pgbackrestWalArchiveLastAdvanceTimestampSeconds, l, walLastAdvance(previous, repo, unixSeconds(read.endedAtMs))),
   ];
   for (const [type, b] of Object.entries(repo.latest)) {
     if (b === undefined) continue;
@@ -63,12 +87,16 @@ export const pgbackrestGroup = textfileGroup({
   filePrefix: 'ubm_pgbackrest',
   keyLabels: ['stanza'],
   key: (read: PgbackrestRead) => ({ stanza: read.stanza }),
-  build: (_previous, read) => {
+  build: (previous, read) => {
     const l = { hostname: read.hostname, stanza: read.stanza };
+    const thresholds = Object.entries(read.backupStaleThresholds ?? {}).map(([type, seconds]) =>
+      maybeSample(metrics.pgbackrestBackupStaleThresholdSeconds, { ...l, backup_type: type }, seconds),
+    );
     return [
       sample(metrics.pgbackrestStanzaStatus, l, read.statusCode),
       sample(metrics.pgbackrestInfoLastRunTimestampSeconds, l, unixSeconds(read.endedAtMs)),
-      ...read.repos.flatMap((repo) => repoSamples(read.hostname, read.stanza, repo)),
+      ...present(thresholds),
+      ...read.repos.flatMap((repo) => repoSamples(read, previous, repo)),
     ];
   },
 });

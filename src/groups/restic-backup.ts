@@ -1,15 +1,26 @@
 /**
  * The `restic_backup` group: one file per job and repository, written by `ubm run` and
  * `ubm emit backup`. Carries forward the last success, the first run and the expected interval,
- * and keeps the duration baseline that the Slow alert compares with.
+ * and keeps the duration baseline that the Slow alert compares with and the source baselines (files and
+ * bytes processed) that the SourceShrunk alert compares with.
  */
 import { metrics } from '../schema/catalog.js';
 import { type SeriesValue, carried, maybeSample, present, sample } from '../schema/series.js';
 import { lastSuccess } from './check.js';
-import { roundDuration, textfileGroup, unixSeconds } from './group.js';
+import { monotonicSeconds, roundDuration, textfileGroup } from './group.js';
 
 /** Weight of the newest run in the duration baseline's exponential moving average. */
 export const BASELINE_ALPHA = 0.3;
+
+/**
+ * A successful run that processed under this share of a source baseline (files or bytes) is held out
+ * of both baselines, so an empty mount point does not drag them down. The default shrink ratio of the
+ * alert; the emitter holds out at this share whatever ratio a job's alert uses.
+ */
+export const SOURCE_HOLD_RATIO = 0.5;
+
+/** After this many held-out runs in a row the source baselines follow the smaller source: its data shrank for good. */
+export const SOURCE_FOLLOW_RUNS = 3;
 
 /** restic's backup summary figures (any may be unknown). */
 export interface BackupSummaryFigures {
@@ -54,6 +65,58 @@ export function nextBaseline(previous: readonly SeriesValue[]): { baseline: numb
   return { baseline: roundDuration(folded), runs: runs + 1 };
 }
 
+/** The source baselines of a job: what its successful runs usually process. */
+export interface SourceBaseline {
+  readonly files: number | undefined;
+  readonly bytes: number | undefined;
+  /** Held-out runs in a row (see SOURCE_HOLD_RATIO). */
+  readonly heldRuns: number;
+}
+
+/** Whether `value` is under SOURCE_HOLD_RATIO of a positive baseline. */
+function under(value: number | undefined, baseline: number | undefined): boolean {
+  return value !== undefined && baseline !== undefined && baseline > 0 && value < SOURCE_HOLD_RATIO * baseline;
+}
+
+/** The EWMA of `baseline` with `value` folded in (the value alone when there is no baseline yet). */
+function fold(baseline: number | undefined, value: number | undefined): number | undefined {
+  if (value === undefined || !Number.isFinite(value)) return baseline;
+  return Math.round(baseline === undefined ? value : BASELINE_ALPHA * value + (1 - BASELINE_ALPHA) * baseline);
+}
+
+/**
+ * The source baselines after one successful run's figures are folded in: an exponential moving
+ * average (alpha 0.3, as the duration baseline) of files and of bytes processed. A run under
+ * SOURCE_HOLD_RATIO of either baseline is held out of both; the SOURCE_FOLLOW_RUNS-th held-out run
+ * in a row becomes the baselines itself (the source shrank for good) and the count starts over.
+ */
+export function foldSourceBaseline(baseline: SourceBaseline, run: { readonly files?: number | undefined; readonly bytes?: number | undefined }): SourceBaseline {
+  if (run.files === undefined && run.bytes === undefined) return baseline;
+  if (under(run.files, baseline.files) || under(run.bytes, baseline.bytes)) {
+    const heldRuns = baseline.heldRuns + 1;
+    if (heldRuns < SOURCE_FOLLOW_RUNS) return { ...baseline, heldRuns };
+    return { files: run.files ?? baseline.files, bytes: run.bytes ?? baseline.bytes, heldRuns: 0 };
+  }
+  return { files: fold(baseline.files, run.files), bytes: fold(baseline.bytes, run.bytes), heldRuns: 0 };
+}
+
+/**
+ * The source baselines for judging the current run: the previous file's, with the previous run folded
+ * in when it succeeded. As with the duration baseline, the current run is never part of them.
+ */
+export function nextSourceBaseline(previous: readonly SeriesValue[]): SourceBaseline {
+  const carriedBaseline: SourceBaseline = {
+    files: carried(previous, metrics.resticBackupFilesProcessedBaseline),
+    bytes: carried(previous, metrics.resticBackupProcessedBaselineBytes),
+    heldRuns: carried(previous, metrics.resticBackupSourceShrunkRuns) ?? 0,
+  };
+  if (carried(previous, metrics.resticBackupStatus) !== 1) return carriedBaseline;
+  return foldSourceBaseline(carriedBaseline, {
+    files: carried(previous, metrics.resticBackupFilesProcessed),
+    bytes: carried(previous, metrics.resticBackupProcessedBytes),
+  });
+}
+
 /** The restic_backup group. */
 export const resticBackupGroup = textfileGroup({
   id: 'restic_backup',
@@ -61,9 +124,11 @@ export const resticBackupGroup = textfileGroup({
   keyLabels: ['backup_job', 'repository'],
   key: (run: BackupRun) => ({ backup_job: run.job, repository: run.repository }),
   build: (previous, run) => {
-    const now = unixSeconds(run.endedAtMs);
+    // Never before the previous run's time: a writer that waited for the lock may hold an older clock reading.
+    const now = monotonicSeconds(run.endedAtMs, carried(previous, metrics.resticBackupLastRunTimestampSeconds));
     const l = { hostname: run.hostname, backup_job: run.job, repository: run.repository };
     const { baseline, runs } = nextBaseline(previous);
+    const source = nextSourceBaseline(previous);
     // restic's figures describe what a successful run saved; a failed run's are not comparable.
     const s = run.success ? run.summary : undefined;
     return present([
@@ -82,6 +147,9 @@ export const resticBackupGroup = textfileGroup({
       maybeSample(metrics.resticBackupFilesProcessed, l, s?.totalFilesProcessed),
       maybeSample(metrics.resticBackupDataAddedBytes, l, s?.dataAddedBytes),
       maybeSample(metrics.resticBackupProcessedBytes, l, s?.totalBytesProcessed),
+      maybeSample(metrics.resticBackupFilesProcessedBaseline, l, source.files),
+      maybeSample(metrics.resticBackupProcessedBaselineBytes, l, source.bytes),
+      sample(metrics.resticBackupSourceShrunkRuns, l, source.heldRuns),
     ]);
   },
 });

@@ -7,6 +7,22 @@ import type { BackupSummaryFigures } from '../groups/restic-backup.js';
 import type { ResticSummary } from '../sources/restic.js';
 import { type CommandResult, type RunCommandOptions, runCommand } from './run-command.js';
 
+/**
+ * The exit code of a run whose command succeeded but whose monitoring did not: the run could not be
+ * recorded, or `ubm run`'s own flags, config or textfile directory had a problem. 78 is sysexits'
+ * EX_CONFIG (systemd shows `status=78/CONFIG`); restic never exits with it (0, 1, 2, 3, 10-12, 130).
+ */
+export const MONITORING_FAILED_EXIT_CODE = 78;
+
+/**
+ * `ubm run`'s exit code: the command's own when it failed (a monitoring problem never hides a failed
+ * backup), else MONITORING_FAILED_EXIT_CODE unless the monitoring worked, never 0 for an unrecorded run.
+ */
+export function runExitCode(commandExitCode: number, monitoringOk: boolean): number {
+  if (commandExitCode !== 0) return commandExitCode;
+  return monitoringOk ? 0 : MONITORING_FAILED_EXIT_CODE;
+}
+
 /** What to run and how to label it. */
 export interface RunBackupOptions extends RunCommandOptions {
   readonly job: string;
@@ -46,6 +62,7 @@ export async function runBackup(options: RunBackupOptions): Promise<RunBackupRes
   try {
     // The exporter (encoder, locks) loads while the command runs, so its import time hides inside the backup's.
     const { recordBackup } = await import('../exporter/record.js');
+    (await import('../exporter/encode.js')).promClient();
     const result = await running;
     const recordedTo = await recordBackup(
       {

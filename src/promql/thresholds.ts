@@ -72,3 +72,12 @@ export function slowThresholdExpr(form: JobSeriesForm, slowBackupMultiplier: num
     `and ${onJob} ${form.value(metrics.resticBackupDurationBaselineRuns)} >= ${num(minBaselineRuns)}`,
   ].join(form.separator);
 }
+
+/**
+ * A job's shrink ratio: the one `ubm health --config` writes (per-job and per-class overrides
+ * included), else `ubm.alerting.shrinkRatio` for every job that reports. A successful run that
+ * processed under this share of its source baselines has a shrunk source.
+ */
+export function shrinkRatioExpr(form: JobSeriesForm, shrinkRatio: number): string {
+  return [form.value(metrics.backupMonitoringJobShrinkRatio), 'or', form.constant(metrics.resticBackupStatus, shrinkRatio)].join(form.separator);
+}

@@ -6,11 +6,12 @@
  */
 import type { AlertName } from '../config/alert-names.js';
 import type { ResolvedConfig, Severity } from '../config/model.js';
+import { STANZA_REPOSITORY_TYPE_LABELS, STANZA_TYPE_LABELS, pgbackrestBackupAgeExpr, pgbackrestErrorExpr, walUnchangedExpr } from '../promql/pgbackrest.js';
 import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, by, num, on, quote, sel } from '../promql/selector.js';
-import { externalMetrics, metrics } from '../schema/catalog.js';
+import { MONITORING_PROBLEMS, type MonitoringProblem, externalMetrics, metrics } from '../schema/catalog.js';
 import { formatDuration } from '../util/duration.js';
-import { SLOW_THRESHOLD_RECORD, STALE_THRESHOLD_RECORD } from './records.js';
-import { type TemplatePart, humanizeDuration } from './template.js';
+import { PGBACKREST_STALE_THRESHOLD_RECORD, SHRINK_RATIO_RECORD, SLOW_THRESHOLD_RECORD, STALE_THRESHOLD_RECORD } from './records.js';
+import { type TemplatePart, type ValueFormat, humanizeDuration } from './template.js';
 
 export { ALERT_NAMES, type AlertName } from '../config/alert-names.js';
 
@@ -21,14 +22,16 @@ export const GROUP_NAMES = ['ubm-backup-jobs', 'ubm-verification', 'ubm-postgres
 export type GroupName = (typeof GROUP_NAMES)[number];
 
 /** Ids of the queries descriptions run, so that tests can give their answers. */
-export type QueryId = 'exitCode' | 'lastSuccessAge' | 'staleThreshold' | 'slowThreshold' | 'slowMultiplier' | 'baseline';
+export type QueryId = 'exitCode' | 'lastSuccessAge' | 'staleThreshold' | 'slowThreshold' | 'slowMultiplier' | 'baseline' | 'lastReadAge'
+  | 'filesProcessed' | 'filesBaseline' | 'bytesProcessed' | 'bytesBaseline' | 'shrinkRatio' | 'lastRunAge'
+  | 'lockCheckAge' | 'locks' | 'exclusiveLocks';
 
 /** A query part with an id. */
 export interface AlertQuery {
   readonly id: QueryId;
   readonly query: string;
   readonly args: readonly string[];
-  readonly format: 'duration' | 'integer' | 'decimal1';
+  readonly format: ValueFormat;
   readonly prefix?: string;
   readonly suffix?: string;
   readonly otherwise?: string;
@@ -60,9 +63,9 @@ export interface AlertDef {
 const L = (label: string): { label: string } => ({ label });
 const J = JOB_LABELS;
 
-/** The selector of one job's series inside a description query: `metric{hostname=%q,...}`. */
-function jobQuery(metric: string): string {
-  return `${metric}{${J.map((l) => `${l}=%q`).join(',')}}`;
+/** The selector of one thing's series inside a description query: `metric{hostname=%q,...}` (a job's by default). */
+function jobQuery(metric: string, labels: readonly string[] = J): string {
+  return `${metric}{${labels.map((l) => `${l}=%q`).join(',')}}`;
 }
 
 const jobIs: readonly AlertPart[] = ['backup job ', L('backup_job'), ' on ', L('hostname'), ' (repository ', L('repository'), ')'];
@@ -103,6 +106,18 @@ function reason(expr: string, text: string): string {
   return `label_replace(${expr}, "reason", ${quote(text)}, "", "")`;
 }
 
+/**
+ * The problems the self-check found, one series per host and problem, each reason turned into its
+ * sentence (label_replace keeps a value it does not match, so a newer ubm's reason shows as written).
+ */
+function selfCheckProblems(): string {
+  let expr = `max ${by(['hostname', 'reason'])} (${sel(metrics.backupMonitoringProblem)}) == 1`;
+  for (const [code, sentence] of Object.entries(MONITORING_PROBLEMS) as Array<[MonitoringProblem, string]>) {
+    expr = `label_replace(${expr}, "reason", ${quote(sentence)}, "reason", ${quote(code)})`;
+  }
+  return expr;
+}
+
 /** The alert definitions for a config, each with its `for:` from the config. */
 export function alertDefs(config: ResolvedConfig): AlertDef[] {
   const forSeconds = config.alerting.forSeconds;
@@ -115,6 +130,7 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
   const v = config.verification;
   const stale = STALE_THRESHOLD_RECORD.name;
   const slowThreshold = SLOW_THRESHOLD_RECORD.name;
+  const shrinkRatio = SHRINK_RATIO_RECORD.name;
   const H = ['hostname'];
   const neverFor = a.forSeconds.UnifiedBackupNeverReported;
   return [
@@ -187,6 +203,55 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       ],
     },
     {
+      name: 'UnifiedBackupUnexpectedJob',
+      group: 'ubm-backup-jobs',
+      // Medium: the job's runs keep their own alerts (Failed; NeverReported for the name the config
+      // does list); this one names the mismatch, a self-check after it appears.
+      severity: 'medium',
+      expr: `max ${by(J)} (${sel(metrics.backupMonitoringUnexpectedJob)}) == 1`,
+      labels: J,
+      summary: 'A backup job reports metrics but is not in the config.',
+      description: [
+        'The ', ...jobIs, ' writes backup metrics but is not in the config',
+        { id: 'lastRunAge', query: `time() - max(${jobQuery(metrics.resticBackupLastRunTimestampSeconds.name)})`, args: J, format: 'duration', prefix: ' (last run ', suffix: ' ago)' },
+        `: its unit may report a mistyped job or repository name, or the job was removed from the config or recorded by hand. ubm health keeps its file until its last write is ${config.monitoring.retentionDays} days old, then removes it.`,
+      ],
+    },
+    {
+      name: 'UnifiedBackupSourceShrunk',
+      group: 'ubm-backup-jobs',
+      // High, as Stale: restic reported success for a backup of (almost) nothing, so no other alert
+      // fires, while retention goes on pruning the snapshots that still hold the data.
+      severity: 'high',
+      // One sample per job and series: the baselines are averages the emitter keeps, not days of history.
+      // The figures exist only in the file of a successful run, so a failed run is never judged; $value is
+      // the run's share of the baseline (files first). A baseline of 0 has nothing to shrink from.
+      expr: [
+        `max ${by(J)} (${sel(metrics.resticBackupFilesProcessed)}) / ${on(J)} (max ${by(J)} (${sel(metrics.resticBackupFilesProcessedBaseline)}) > 0)`,
+        `  < ${on(J)} ${shrinkRatio}`,
+        'or',
+        `max ${by(J)} (${sel(metrics.resticBackupProcessedBytes)}) / ${on(J)} (max ${by(J)} (${sel(metrics.resticBackupProcessedBaselineBytes)}) > 0)`,
+        `  < ${on(J)} ${shrinkRatio}`,
+      ].join('\n'),
+      labels: J,
+      summary: 'A backup run succeeded but processed far less than its job usually does.',
+      description: [
+        'The last run of ', ...jobIs, ' succeeded but processed ',
+        { id: 'filesProcessed', query: `max(${jobQuery(metrics.resticBackupFilesProcessed.name)})`, args: J, format: 'integer', suffix: ' files', otherwise: 'an unknown number of files' },
+        ' and ',
+        { id: 'bytesProcessed', query: `max(${jobQuery(metrics.resticBackupProcessedBytes.name)})`, args: J, format: 'bytes', otherwise: 'an unknown number of bytes' },
+        ' against a baseline of ',
+        { id: 'filesBaseline', query: `max(${jobQuery(metrics.resticBackupFilesProcessedBaseline.name)})`, args: J, format: 'integer', suffix: ' files', otherwise: 'unknown files' },
+        ' and ',
+        { id: 'bytesBaseline', query: `max(${jobQuery(metrics.resticBackupProcessedBaselineBytes.name)})`, args: J, format: 'bytes', otherwise: 'unknown bytes' },
+        ' (',
+        { value: 'percent' },
+        ' of it; the threshold is ',
+        { id: 'shrinkRatio', query: `max(${jobQuery(shrinkRatio)})`, args: J, format: 'percent', otherwise: 'unknown' },
+        '). Is the source mounted, its snapshot present and the path right?',
+      ],
+    },
+    {
       name: 'ResticVerificationFailed',
       group: 'ubm-verification',
       severity: 'high',
@@ -232,6 +297,39 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       description: [
         'No sample-restore test of repository ', L('repository'), ' on ', L('hostname'), ' has passed for ', { value: 'duration' },
         `; the threshold is ${humanizeDuration(v.restoreTesting.staleThresholdSeconds)}.`,
+      ],
+    },
+    {
+      name: 'ResticStaleLock',
+      group: 'ubm-verification',
+      // High: the lock never clears by itself, and blocks prune and check (an exclusive one every backup too).
+      severity: 'high',
+      // The age at the last check, not time() minus the lock's time: a live lock seen by a sparse check
+      // must not age in Prometheus' eyes past the threshold before the next check looks again.
+      expr: `max ${by(REPOSITORY_LABELS)} (${sel(metrics.resticRepositoryLocksLastCheckTimestampSeconds)} - ${sel(metrics.resticRepositoryOldestLockTimestampSeconds)}) > ${num(config.locks.maxAgeSeconds)}`,
+      labels: REPOSITORY_LABELS,
+      summary: 'A restic repository holds a lock that no running restic has refreshed for too long.',
+      description: [
+        'Restic repository ', L('repository'), ' on ', L('hostname'), ' held a lock ', { value: 'duration' },
+        ` old at the last lock check (threshold ${humanizeDuration(config.locks.maxAgeSeconds)})`,
+        { id: 'lockCheckAge', query: `time() - max(${jobQuery(metrics.resticRepositoryLocksLastCheckTimestampSeconds.name, REPOSITORY_LABELS)})`, args: REPOSITORY_LABELS, format: 'duration', prefix: ', ', suffix: ' ago' },
+        ': the restic process that took it was killed or hangs, and it blocks prune and check until someone removes it. Locks: ',
+        { id: 'locks', query: `max(${jobQuery(metrics.resticRepositoryLocks.name, REPOSITORY_LABELS)})`, args: REPOSITORY_LABELS, format: 'integer', otherwise: 'unknown' },
+        ', of which exclusive (blocking backups too): ',
+        { id: 'exclusiveLocks', query: `max(${jobQuery(metrics.resticRepositoryExclusiveLocks.name, REPOSITORY_LABELS)})`, args: REPOSITORY_LABELS, format: 'integer', otherwise: 'unknown' },
+        '.',
+      ],
+    },
+    {
+      name: 'ResticLockCheckStale',
+      group: 'ubm-verification',
+      severity: 'medium',
+      expr: staleExpr(metrics.resticRepositoryLocksLastCheckTimestampSeconds, REPOSITORY_LABELS, config.locks.checkStaleSeconds),
+      labels: REPOSITORY_LABELS,
+      summary: 'The locks of a restic repository have not been checked within the threshold.',
+      description: [
+        'The locks of restic repository ', L('repository'), ' on ', L('hostname'), ' were last checked ', { value: 'duration' },
+        ` ago; the threshold is ${humanizeDuration(config.locks.checkStaleSeconds)}. ubm locks cannot read them (its log names why: a wrong password, an unreachable repository) or no longer runs, so a stale lock would go unseen.`,
       ],
     },
     {
@@ -284,11 +382,59 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       ],
     },
     {
+      name: 'PgbackrestBackupStale',
+      group: 'ubm-postgres',
+      // High, as UnifiedBackupStale: the recovery point is older than the schedule allows; nothing is lost yet.
+      severity: 'high',
+      // Per level: full counts only fulls, diff also fulls, incr any backup; the threshold comes per stanza and type.
+      expr: `(\n${pgbackrestBackupAgeExpr()}\n)\n  > ${on(STANZA_TYPE_LABELS)} group_left () ${PGBACKREST_STALE_THRESHOLD_RECORD.name}`,
+      labels: STANZA_REPOSITORY_TYPE_LABELS,
+      summary: 'A pgBackRest repository has no backup as recent as its schedule requires.',
+      description: [
+        'The newest backup of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' in pgBackRest repository ', L('repository'), ' that counts for its ', L('backup_type'),
+        ' schedule (a backup of that type or a more complete one: full > diff > incr) completed ', { value: 'duration' }, ' ago; that schedule allows ',
+        { id: 'staleThreshold', query: `max(${jobQuery(PGBACKREST_STALE_THRESHOLD_RECORD.name, STANZA_TYPE_LABELS)})`, args: STANZA_TYPE_LABELS, format: 'duration', otherwise: 'unknown' },
+        '.',
+      ],
+    },
+    {
+      name: 'PgbackrestWalArchivingStuck',
+      group: 'ubm-postgres',
+      // Critical: no point-in-time recovery past the last archived segment, and PostgreSQL keeps every
+      // unarchived segment in pg_wal until its disk fills and the database stops.
+      severity: 'critical',
+      expr: `${walUnchangedExpr()}\n  > ${num(pg.walArchiveStuckSeconds)}`,
+      labels: STANZA_REPOSITORY_LABELS,
+      summary: 'WAL archiving of a PostgreSQL stanza into a pgBackRest repository has stopped advancing.',
+      description: [
+        'The newest WAL segment archived for PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' in pgBackRest repository ', L('repository'), ' has not changed for ', { value: 'duration' },
+        ` (threshold ${humanizeDuration(pg.walArchiveStuckSeconds)}) as of the last read of pgbackrest info`,
+        { id: 'lastReadAge', query: `time() - max(${jobQuery(metrics.pgbackrestInfoLastRunTimestampSeconds.name, STANZA_LABELS)})`, args: STANZA_LABELS, format: 'duration', prefix: ', ', suffix: ' ago' },
+        ': archive_command may be failing, point-in-time recovery past that segment is impossible, and pg_wal grows until it is archived.',
+      ],
+    },
+    {
+      name: 'PgbackrestStanzaError',
+      group: 'ubm-postgres',
+      // High: the repository cannot take or keep backups (or cannot be read) until fixed; backups already made may still restore.
+      severity: 'high',
+      expr: pgbackrestErrorExpr(),
+      labels: STANZA_REPOSITORY_LABELS,
+      summary: 'A pgBackRest repository reports an error status for a stanza.',
+      description: [
+        'pgBackRest reports status code ', { value: 'integer' }, ' for PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' in repository ', L('repository'),
+        ' (1 missing stanza path, 2 no valid backups, 3 missing stanza data, 4 different across repositories, 99 other error such as an unreachable repository); pgbackrest info prints its message.',
+      ],
+    },
+    {
       name: 'BackupMonitoringUnhealthy',
       group: 'ubm-monitoring',
       severity: 'high',
-      // Four ways the monitoring path breaks, each tagged with a reason label.
+      // Four ways the monitoring path breaks, each tagged with a reason label; a failed self-check
+      // says which problems it found (a check that names none, such as ubm emit health, just failed).
       expr: [
+        selfCheckProblems(),
+        `or ${on(H)}`,
         reason(`max ${by(H)} (${sel(metrics.backupMonitoringHealthy)}) == 0`, 'the self-check failed'),
         'or',
         reason(`time() - max ${by(H)} (${sel(metrics.backupMonitoringLastCheck)}) > ${num(a.healthStaleSeconds)}`, 'the self-check stopped reporting'),

@@ -60,8 +60,8 @@ export function buildGroups(config: ResolvedConfig, records: readonly RecordDef[
   const groups: RuleGroup[] = [];
   for (const name of GROUP_NAMES) {
     const rules: Array<RecordingRule | AlertingRule> = [];
-    // Recording rules lead the backup-job group: rules in a group run in order, so its alerts see fresh thresholds.
-    if (name === 'ubm-backup-jobs') for (const r of records) rules.push({ record: r.record, expr: r.expr });
+    // Recording rules lead their group (the backup-job group by default): rules in a group run in order, so its alerts see fresh thresholds.
+    for (const r of records) if ((r.group ?? 'ubm-backup-jobs') === name) rules.push({ record: r.record, expr: r.expr });
     for (const a of alerts.filter((x) => x.group === name)) {
       rules.push({
         alert: a.name,

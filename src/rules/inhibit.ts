@@ -22,12 +22,20 @@ interface Inhibition {
 export const INHIBITIONS: readonly Inhibition[] = [
   // Unhealthy monitoring makes a host's staleness, slowness and silence meaningless.
   { source: 'BackupMonitoringUnhealthy', targets: ['UnifiedBackupStale', 'UnifiedBackupSlow', 'UnifiedBackupNeverReported'], equal: ['hostname'] },
+  // A job the config does not list has no configured schedule to be stale or slow against (a retired
+  // job's file ages out); a failed run of it still pages.
+  { source: 'UnifiedBackupUnexpectedJob', targets: ['UnifiedBackupStale', 'UnifiedBackupSlow'], equal: JOB_LABELS },
   // A job that keeps failing goes stale too: the failure is the page.
   { source: 'UnifiedBackupFailed', targets: ['UnifiedBackupStale'], equal: JOB_LABELS },
   { source: 'ResticVerificationFailed', targets: ['ResticVerificationStale'], equal: REPOSITORY_LABELS },
   { source: 'ResticRestoreTestFailed', targets: ['ResticRestoreTestStale'], equal: REPOSITORY_LABELS },
   { source: 'PostgresBackupVerificationFailed', targets: ['PostgresBackupVerificationStale'], equal: STANZA_LABELS },
-  { source: 'PostgresOffsiteBackupFailed', targets: ['PostgresOffsiteBackupStale'], equal: STANZA_REPOSITORY_LABELS },
+  { source: 'PostgresOffsiteBackupFailed', targets: ['PostgresOffsiteBackupStale', 'PgbackrestBackupStale'], equal: STANZA_REPOSITORY_LABELS },
+  // A repository in error (unreachable, stanza missing) takes no backups and fails the offsite check: the error is the page.
+  // WAL archiving stuck stays loud: it is critical whatever the cause, as pg_wal fills the database's disk.
+  { source: 'PgbackrestStanzaError', targets: ['PgbackrestBackupStale', 'PostgresOffsiteBackupFailed', 'PostgresOffsiteBackupStale'], equal: STANZA_REPOSITORY_LABELS },
+  // Backups wait for their WAL to be archived: while archiving is stuck they fail, and that is not a second problem.
+  { source: 'PgbackrestWalArchivingStuck', targets: ['PgbackrestBackupStale'], equal: STANZA_REPOSITORY_LABELS },
 ];
 
 /** The inhibit rules among the generated alerts. */

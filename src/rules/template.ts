@@ -5,8 +5,11 @@
  */
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from '../util/duration.js';
 
-/** How a number is shown: Prometheus' humanizeDuration, or printf with a fixed number of decimals. */
-export type ValueFormat = 'duration' | 'integer' | 'decimal1';
+/**
+ * How a number is shown: Prometheus' humanizeDuration, humanize1024 followed by `B` (bytes),
+ * humanizePercentage (a share), or printf with a fixed number of decimals.
+ */
+export type ValueFormat = 'duration' | 'bytes' | 'percent' | 'integer' | 'decimal1';
 
 /** A query run while the annotation renders: `expr` has one `%q` per label in `args`. */
 export interface QueryPart {
@@ -32,9 +35,23 @@ export interface TemplateContext {
   readonly query?: (part: QueryPart, args: readonly string[]) => number | undefined;
 }
 
+/** The Go template pipeline stage that formats a value (after `operand | ` or as a call on it). */
+const GO_PIPE: Readonly<Record<ValueFormat, string>> = {
+  duration: 'humanizeDuration',
+  bytes: 'humanize1024',
+  percent: 'humanizePercentage',
+  integer: 'printf "%.0f"',
+  decimal1: 'printf "%.1f"',
+};
+
+/** What the template writes right after the formatted value. */
+function unitAfter(format: ValueFormat): string {
+  return format === 'bytes' ? 'B' : '';
+}
+
 function goFormat(format: ValueFormat, operand: string): string {
-  if (format === 'duration') return `${operand} | humanizeDuration`;
-  return `printf "${format === 'integer' ? '%.0f' : '%.1f'}" ${operand}`;
+  if (format === 'integer' || format === 'decimal1') return `${GO_PIPE[format]} ${operand}`;
+  return `${operand} | ${GO_PIPE[format]}`;
 }
 
 /** Renders the parts as a Prometheus annotation template. */
@@ -43,12 +60,12 @@ export function renderGoTemplate(parts: readonly TemplatePart[]): string {
     .map((p) => {
       if (typeof p === 'string') return p.replace(/\{\{/g, '{{ "{{" }}');
       if ('label' in p) return `{{ $labels.${p.label} }}`;
-      if ('value' in p) return `{{ ${goFormat(p.value, '$value')} }}`;
+      if ('value' in p) return `{{ ${goFormat(p.value, '$value')} }}${unitAfter(p.value)}`;
       const args = p.args.map((a) => ` $labels.${a}`).join('');
       const call = `query (printf ${JSON.stringify(p.query)}${args})`;
-      const shown = p.format === 'duration' ? '. | first | value | humanizeDuration' : `. | first | value | printf "${p.format === 'integer' ? '%.0f' : '%.1f'}"`;
+      const shown = `. | first | value | ${GO_PIPE[p.format]}`;
       const otherwise = p.otherwise === undefined ? '' : `{{ else }}${p.otherwise}`;
-      return `{{ with ${call} }}${p.prefix ?? ''}{{ ${shown} }}${p.suffix ?? ''}${otherwise}{{ end }}`;
+      return `{{ with ${call} }}${p.prefix ?? ''}{{ ${shown} }}${unitAfter(p.format)}${p.suffix ?? ''}${otherwise}{{ end }}`;
     })
     .join('');
 }
@@ -66,9 +83,11 @@ export function evaluateTemplate(parts: readonly TemplatePart[], ctx: TemplateCo
     .join('');
 }
 
-/** Formats a number like the Go template function or printf verb named by `format`. */
+/** Formats a number like the Go template function or printf verb named by `format` (and the unit written after it). */
 export function formatValue(format: ValueFormat, v: number): string {
   if (format === 'duration') return humanizeDuration(v);
+  if (format === 'bytes') return `${humanize1024(v)}${unitAfter(format)}`;
+  if (format === 'percent') return humanizePercentage(v);
   return v.toFixed(format === 'integer' ? 0 : 1);
 }
 
@@ -111,4 +130,22 @@ export function humanizeDuration(value: number): string {
     v *= 1000;
   }
   return `${go4g(v)}${prefix}s`;
+}
+
+/** Prometheus' humanize1024 template function: binary prefixes (ki, Mi, ...), four significant digits. */
+export function humanize1024(value: number): string {
+  if (Math.abs(value) <= 1 || !Number.isFinite(value)) return go4g(value);
+  let v = value;
+  let prefix = '';
+  for (const p of ['ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'Zi', 'Yi']) {
+    if (Math.abs(v) < 1024) break;
+    prefix = p;
+    v /= 1024;
+  }
+  return `${go4g(v)}${prefix}`;
+}
+
+/** Prometheus' humanizePercentage template function: a share as a percentage, four significant digits. */
+export function humanizePercentage(value: number): string {
+  return `${go4g(value * 100)}%`;
 }

@@ -18,7 +18,26 @@ export type MetricUnit =
   | 'ratio'; // a plain multiplier
 
 /** Labels the exporter may put on a metric. Never `job` or `instance`: the scrape owns those. */
-export type LabelName = 'hostname' | 'backup_job' | 'repository' | 'stanza' | 'backup_type';
+export type LabelName = 'hostname' | 'backup_job' | 'repository' | 'stanza' | 'backup_type' | 'reason';
+
+/**
+ * The problems the self-check (`ubm health`) can find: the values of `reason` on
+ * backup_monitoring_problem, a fixed set (so the label stays bounded), each with the sentence
+ * alerts show for it.
+ */
+export const MONITORING_PROBLEMS = {
+  config_invalid: 'the backup config is invalid',
+  textfile_unreadable: 'node_exporter cannot read a textfile or the textfile directory',
+  textfile_invalid: 'a textfile does not parse as node_exporter parses it',
+  textfile_conflict: 'node_exporter silently drops series that two textfiles both declare',
+  textfile_writable_by_others: 'others may write the textfile directory or a textfile',
+} as const;
+
+/** A problem the self-check can find (the `reason` label of backup_monitoring_problem). */
+export type MonitoringProblem = keyof typeof MONITORING_PROBLEMS;
+
+/** Every problem the self-check can find, in a fixed order. */
+export const MONITORING_PROBLEM_REASONS = Object.keys(MONITORING_PROBLEMS) as MonitoringProblem[];
 
 /**
  * A family group: the metrics written together into one textfile per key
@@ -28,6 +47,7 @@ export type GroupId =
   | 'restic_backup'
   | 'restic_verification'
   | 'restic_restore_test'
+  | 'restic_locks'
   | 'postgres_verification'
   | 'postgres_offsite'
   | 'pgbackrest'
@@ -57,7 +77,9 @@ const REPO = ['hostname', 'repository'] as const;
 const STANZA = ['hostname', 'stanza'] as const;
 const STANZA_REPO = ['hostname', 'stanza', 'repository'] as const;
 const STANZA_REPO_TYPE = ['hostname', 'stanza', 'repository', 'backup_type'] as const;
+const STANZA_TYPE = ['hostname', 'stanza', 'backup_type'] as const;
 const HOST = ['hostname'] as const;
+const HOST_REASON = ['hostname', 'reason'] as const;
 
 /** Keeps an entry's name, labels and group as literal types, so samples can be checked against them. */
 function def<const L extends LabelName, const G extends GroupId, const N extends string>(m: MetricDef<L, G, N>): MetricDef<L, G, N> {
@@ -97,6 +119,12 @@ export const metrics = {
     help: 'Bytes of new data added to the repository by the last successful run of the backup job.' }),
   resticBackupProcessedBytes: def({ name: 'restic_backup_processed_bytes', kind: 'gauge', unit: 'bytes', labels: JOB, group: 'restic_backup',
     help: 'Bytes of source data processed by the last successful run of the backup job.' }),
+  resticBackupFilesProcessedBaseline: def({ name: 'restic_backup_files_processed_baseline', kind: 'gauge', unit: 'files', labels: JOB, group: 'restic_backup', carryForward: true,
+    help: 'Moving average of the files processed by earlier successful runs of the backup job (runs that processed under half of it held out), the baseline for source-shrink alerts.' }),
+  resticBackupProcessedBaselineBytes: def({ name: 'restic_backup_processed_baseline_bytes', kind: 'gauge', unit: 'bytes', labels: JOB, group: 'restic_backup', carryForward: true,
+    help: 'Moving average of the bytes of source data processed by earlier successful runs of the backup job (runs that processed under half of it held out), the baseline for source-shrink alerts.' }),
+  resticBackupSourceShrunkRuns: def({ name: 'restic_backup_source_shrunk_runs', kind: 'gauge', unit: 'count', labels: JOB, group: 'restic_backup', carryForward: true,
+    help: 'Successful runs in a row, before the last run, that were held out of the source baselines for processing under half of them; the third makes the baselines follow the smaller source.' }),
 
   // --- restic repository verification (ubm verify / ubm emit verification) ---
   resticVerificationStatus: def({ name: 'restic_verification_status', kind: 'gauge', unit: 'boolean', labels: REPO, group: 'restic_verification', fixed: true,
@@ -121,6 +149,16 @@ export const metrics = {
     help: 'Number of sample files restored and matched by the last restore test.' }),
   resticRestoreTestFilesFailed: def({ name: 'restic_restore_test_files_failed', kind: 'gauge', unit: 'files', labels: REPO, group: 'restic_restore_test',
     help: 'Number of sample files that failed to restore or did not match in the last restore test.' }),
+
+  // --- restic repository locks (ubm locks) ---
+  resticRepositoryLocks: def({ name: 'restic_repository_locks', kind: 'gauge', unit: 'count', labels: REPO, group: 'restic_locks',
+    help: 'Number of locks in the restic repository at the last lock check (a lock left by a killed restic blocks prune and check).' }),
+  resticRepositoryExclusiveLocks: def({ name: 'restic_repository_exclusive_locks', kind: 'gauge', unit: 'count', labels: REPO, group: 'restic_locks',
+    help: 'Number of exclusive locks in the restic repository at the last lock check (an exclusive lock blocks backups too).' }),
+  resticRepositoryOldestLockTimestampSeconds: def({ name: 'restic_repository_oldest_lock_timestamp_seconds', kind: 'gauge', unit: 'timestamp_seconds', labels: REPO, group: 'restic_locks',
+    help: 'Unix time in seconds written in the oldest lock of the restic repository at the last lock check (its restic process refreshes it while it runs); absent when there was none.' }),
+  resticRepositoryLocksLastCheckTimestampSeconds: def({ name: 'restic_repository_locks_last_check_timestamp_seconds', kind: 'gauge', unit: 'timestamp_seconds', labels: REPO, group: 'restic_locks',
+    help: 'Unix time in seconds at which the locks of the restic repository were last checked.' }),
 
   // --- PostgreSQL backup verification (ubm pgbackrest --verify / ubm emit postgres-verification) ---
   postgresBackupVerificationStatus: def({ name: 'postgres_backup_verification_status', kind: 'gauge', unit: 'boolean', labels: STANZA, group: 'postgres_verification', fixed: true,
@@ -161,6 +199,10 @@ export const metrics = {
     help: 'Whether the repository holds a WAL archive range for the current database of the stanza (1) or none (0).' }),
   pgbackrestWalArchiveMaxSegment: def({ name: 'pgbackrest_wal_archive_max_segment', kind: 'gauge', unit: 'count', labels: STANZA_REPO, group: 'pgbackrest',
     help: 'Position of the newest archived WAL segment of the current database (log number * segments per log + segment number); it rises as WAL is archived.' }),
+  pgbackrestWalArchiveLastAdvanceTimestampSeconds: def({ name: 'pgbackrest_wal_archive_last_advance_timestamp_seconds', kind: 'gauge', unit: 'timestamp_seconds', labels: STANZA_REPO, group: 'pgbackrest', carryForward: true,
+    help: 'Unix time in seconds at which ubm pgbackrest first saw the newest archived WAL segment of the repository change, carried forward while it stays the same.' }),
+  pgbackrestBackupStaleThresholdSeconds: def({ name: 'pgbackrest_backup_stale_threshold_seconds', kind: 'gauge', unit: 'seconds', labels: STANZA_TYPE, group: 'pgbackrest',
+    help: 'Seconds after which the stanza counts as missing a scheduled backup of the type (a backup of that type or a more complete one), from the config ubm pgbackrest was given.' }),
 
   // --- monitoring self-check (ubm health / ubm emit health) ---
   backupMonitoringHealthy: def({ name: 'backup_monitoring_healthy', kind: 'gauge', unit: 'boolean', labels: HOST, group: 'monitoring_health', fixed: true,
@@ -168,7 +210,9 @@ export const metrics = {
   backupMonitoringLastCheck: def({ name: 'backup_monitoring_last_check', kind: 'gauge', unit: 'timestamp_seconds', labels: HOST, group: 'monitoring_health', fixed: true,
     help: 'Unix time in seconds of the last backup-monitoring self-check.' }),
   backupMonitoringInvalidTextfiles: def({ name: 'backup_monitoring_invalid_textfiles', kind: 'gauge', unit: 'files', labels: HOST, group: 'monitoring_health',
-    help: 'Number of .prom files in the textfile directory that failed to parse at the last self-check.' }),
+    help: 'Number of .prom files in the textfile directory that the last self-check found a problem with (unreadable, malformed, or in conflict with another file).' }),
+  backupMonitoringProblem: def({ name: 'backup_monitoring_problem', kind: 'gauge', unit: 'boolean', labels: HOST_REASON, group: 'monitoring_health',
+    help: 'Whether the last self-check found the problem named by reason (1) or not (0); reason is one of a fixed set.' }),
 
   // --- the host's expected job set, with the thresholds the config gives each job (ubm health --config) ---
   backupMonitoringExpectedJob: def({ name: 'backup_monitoring_expected_job', kind: 'gauge', unit: 'boolean', labels: JOB, group: 'monitoring_expected_jobs',
@@ -177,6 +221,10 @@ export const metrics = {
     help: 'Seconds without a successful run after which the configured backup job counts as stale.' }),
   backupMonitoringJobSlowMultiplier: def({ name: 'backup_monitoring_job_slow_multiplier', kind: 'gauge', unit: 'ratio', labels: JOB, group: 'monitoring_expected_jobs',
     help: 'Multiple of its duration baseline above which a run of the configured backup job counts as slow.' }),
+  backupMonitoringJobShrinkRatio: def({ name: 'backup_monitoring_job_shrink_ratio', kind: 'gauge', unit: 'ratio', labels: JOB, group: 'monitoring_expected_jobs',
+    help: 'Share of its source baselines (files and bytes processed) below which a successful run of the configured backup job counts as a shrunk source; 0 turns the check off.' }),
+  backupMonitoringUnexpectedJob: def({ name: 'backup_monitoring_unexpected_job', kind: 'gauge', unit: 'boolean', labels: JOB, group: 'monitoring_expected_jobs',
+    help: 'A backup job whose metrics file is on the host but which the config does not list (always 1); the file is kept until it is older than the retention.' }),
 } as const;
 
 /** The id of a catalog entry. */

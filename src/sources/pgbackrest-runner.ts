@@ -3,6 +3,7 @@
  * root, so as root it runs as its OS user (`postgres` by default) through runuser.
  */
 import { type ToolResult, requireExecutable, runTool } from './run-tool.js';
+import { quote } from '../util/quote.js';
 
 /** How to call pgbackrest. */
 export interface PgbackrestInvocation {
@@ -47,7 +48,7 @@ const ERROR_NAMES: Readonly<Record<number, string>> = {
 
 /** Describes a failed run in one line from pgBackRest's `ERROR: [055]: ...` code, never its text. */
 export function describeFailure(what: string, result: ToolResult, user: string | undefined): string {
-  if (user !== undefined && /runuser: user .* does not exist/.test(result.stderr)) return `user '${user}' does not exist (see --pgbackrest-user)`;
+  if (user !== undefined && /runuser: user .* does not exist/.test(result.stderr)) return `user ${quote(user)} does not exist (see --pgbackrest-user)`;
   const m = /ERROR: \[(\d+)\]/.exec(result.stderr);
   if (m !== null) {
     const code = Number(m[1]);

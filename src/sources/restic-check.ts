@@ -39,6 +39,8 @@ export function readDataSubsetError(value: string): string | undefined {
 export function classifyResticFailure(result: Pick<ToolResult, 'code' | 'signal' | 'stderr'>): string {
   const err = result.stderr;
   if (result.signal !== null) return `restic was killed by ${result.signal}`;
+  // restic 0.14: `Resolving password failed: Fatal: /path does not exist` (which would read as missing data below).
+  if (/Resolving password failed|password file|reading password/i.test(err)) return 'restic could not read the repository password (RESTIC_PASSWORD_FILE or RESTIC_PASSWORD_COMMAND)';
   if (/wrong password or no key found/i.test(err)) return 'wrong password or no key found for the repository';
   if (/Please specify repository location|repository (location|file) .*empty/i.test(err)) return 'no repository given (set RESTIC_REPOSITORY or RESTIC_REPOSITORY_FILE)';
   if (/unable to open config file|Is there a repository at the following location|unable to open repository|dial tcp|no such host|connection refused/i.test(err)) {

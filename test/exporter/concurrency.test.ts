@@ -13,22 +13,22 @@ import { REPO_ROOT } from '../support/tools.js';
 import { ubm } from './helpers.js';
 
 const WRITER = join(REPO_ROOT, 'test', 'exporter', 'writer.mjs');
-const FILE = 'ubm_restic_verification.torture.prom';
+const FILE = 'ubm_monitoring_expected_jobs.torture.prom';
 
-/** The hostname writer.mjs pairs with a counter value. */
-function hostnameFor(counter: number): string {
+/** The job name writer.mjs pairs with a counter value. */
+function jobFor(counter: number): string {
   return `w${counter}-${'x'.repeat((counter * 7919) % 1500)}`;
 }
 
 /** Reads the writer's file and checks it is whole; returns its counter. Throws on a torn or foreign file. */
 function readWhole(path: string): number {
   const samples = parseExposition(readFileSync(path, 'utf8'));
-  const duration = samples.find((s) => s.name === metrics.resticVerificationDurationSeconds.name);
-  if (duration === undefined || samples.length !== 3) throw new Error(`incomplete file: ${samples.length} samples`);
+  const counter = samples.find((s) => s.name === metrics.backupMonitoringJobStaleThresholdSeconds.name);
+  if (counter === undefined || samples.length !== 3) throw new Error(`incomplete file: ${samples.length} samples`);
   for (const s of samples) {
-    if (s.labels.hostname !== hostnameFor(duration.value)) throw new Error(`hostname of ${s.name} does not match counter ${duration.value}`);
+    if (s.labels.backup_job !== jobFor(counter.value)) throw new Error(`job of ${s.name} does not match counter ${counter.value}`);
   }
-  return duration.value;
+  return counter.value;
 }
 
 /** Starts writer.mjs; resolves its exit. */
@@ -120,10 +120,10 @@ describe('the textfile writer under stress', () => {
       ),
     );
     expect(runs.map((r) => [r.code, r.stderr])).toEqual(Array.from({ length: 8 }, () => [0, '']));
-    const samples = parseExposition(readFileSync(join(dir, 'ubm_restic_backup.home.nas.prom'), 'utf8'));
+    const samples = parseExposition(readFileSync(join(dir, 'ubm_restic_backup.h.home.nas.prom'), 'utf8'));
     const value = (name: string): number | undefined => samples.find((s) => s.name === name)?.value;
     // Each successful run folds its predecessor into the baseline: 8 serialised runs leave 7 folded.
     expect(value(metrics.resticBackupDurationBaselineRuns.name)).toBe(7);
-    expect(readdirSync(dir)).toEqual(['ubm_restic_backup.home.nas.prom']);
+    expect(readdirSync(dir)).toEqual(['ubm_restic_backup.h.home.nas.prom']);
   }, 60_000);
 });

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeSeries } from '../../src/exporter/encode.js';
+import { decodeUtf8Strict } from '../../src/exporter/parse.js';
 import { type SeriesValue, parseExposition, parseExpositionDocument } from '../../src/exporter/textfile.js';
 import { metrics } from '../../src/schema/catalog.js';
 
@@ -82,7 +83,9 @@ describe('encoding and parsing exposition text', () => {
   it.each([
     ['spaces, tabs and a timestamp', 'a_metric{x="1"}\t 2.5 1700000000000\n', [{ name: 'a_metric', labels: { x: '1' }, value: 2.5 }]],
     ['a trailing comma and spaces inside braces', 'm{ a = "x" , }  1\n', [{ name: 'm', labels: { a: 'x' }, value: 1 }]],
-    ['empty braces and no final newline', 'm{} -3e2', [{ name: 'm', labels: {}, value: -300 }]],
+    ['empty braces', 'm{} -3e2\n', [{ name: 'm', labels: {}, value: -300 }]],
+    ['an empty file', '', []],
+    ['a carriage return inside a label value', 'm{a="x\ry"} 1\n', [{ name: 'm', labels: { a: 'x\ry' }, value: 1 }]],
     ['infinities and NaN in any case', 'a +Inf\nb -inf\nc Nan\n', [{ name: 'a', labels: {}, value: Infinity }, { name: 'b', labels: {}, value: -Infinity }, { name: 'c', labels: {}, value: Number.NaN }]],
     ['comments and HELP with escapes', '# just a comment\n# HELP m a \\\\ b \\n c\n# TYPE m counter\nm 1\n', [{ name: 'm', labels: {}, value: 1 }]],
     ['escaped label values', 'm{v="q\\"b\\\\n\\n"} 0\n', [{ name: 'm', labels: { v: 'q"b\\n\n' }, value: 0 }]],
@@ -106,7 +109,27 @@ describe('encoding and parsing exposition text', () => {
     ['a non-integer timestamp', 'm 1 2.5\n', "line 1: invalid timestamp '2.5'"],
     ['a missing equals sign', 'm{a "b"} 1\n', "line 1: expected '=' after label 'a'"],
     ['a half-written file', '# HELP m x\n# TYPE m gauge\nm{a="b"', "line 3: expected ',' or '}' after the value of label 'a'"],
+    ['no newline after the last sample (node_exporter: unexpected end of input)', 'm 1\nn 2', 'line 2: no newline at the end of the file'],
+    ['no newline after a last comment', 'm 1\n# done', 'line 2: no newline at the end of the file'],
+    ['CRLF line endings (node_exporter reads the CR into the value)', 'm 1\r\n', 'line 1: ends in a carriage return (CRLF line endings)'],
+    ['a CRLF HELP line (node_exporter keeps the CR in the HELP text)', '# HELP m x\r\nm 1\n', 'line 1: ends in a carriage return'],
+    ['a TYPE line after its samples', 'm 1\n# TYPE m gauge\n', "line 2: TYPE line for 'm' after its samples"],
   ])('names the line of a malformed text: %s', (_case, text, message) => {
     expect(() => parseExposition(text)).toThrow(message);
+  });
+
+  it.each([
+    ['plain ASCII', Buffer.from('m 1\n'), 'm 1\n'],
+    ['UTF-8 label values', Buffer.from('m{a="日本 💾"} 1\n'), 'm{a="日本 💾"} 1\n'],
+  ])('decodes %s as UTF-8', (_case, bytes, text) => {
+    expect(decodeUtf8Strict(bytes)).toBe(text);
+  });
+
+  it.each([
+    ['a stray byte in a label value on line 2', Buffer.concat([Buffer.from('m 1\nn{a="'), Buffer.from([0xff]), Buffer.from('"} 1\n')]), 'line 2: invalid UTF-8'],
+    ['a truncated sequence at the end', Buffer.concat([Buffer.from('m 1\n'), Buffer.from([0xe6, 0x97])]), 'line 2: invalid UTF-8'],
+    ['an encoded surrogate', Buffer.from([0x6d, 0x7b, 0x61, 0x3d, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d, 0x20, 0x31, 0x0a]), 'line 1: invalid UTF-8'],
+  ])('refuses invalid UTF-8 that Node would quietly replace: %s', (_case, bytes, message) => {
+    expect(() => decodeUtf8Strict(bytes)).toThrow(message);
   });
 });

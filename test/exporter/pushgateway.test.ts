@@ -2,6 +2,8 @@
  * `--pushgateway URL` against a real Pushgateway on a loopback port: the grouping key, carry-forward
  * read back from the Pushgateway, and failures that name the host but never a credential.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { groupingLabels, groupingPath } from '../../src/exporter/pushgateway.js';
@@ -9,6 +11,7 @@ import { parseExposition } from '../../src/exporter/textfile.js';
 import { metrics } from '../../src/schema/catalog.js';
 import { type Server, freePort, startServer } from '../support/servers.js';
 import { tempDir } from '../support/temp.js';
+import { REPO_ROOT } from '../support/tools.js';
 import { memoryIo, ubm } from './helpers.js';
 
 const T1 = Date.parse('2024-11-26T02:00:00Z');
@@ -64,6 +67,23 @@ describe('pushing to a real Pushgateway', () => {
       scraped.find((s) => s.name === metrics.resticBackupStatus.name && s.labels.hostname === 'h2' && s.labels.backup_job === job)?.value;
     expect([statusOf('a'), statusOf('b')]).toEqual([1, 0]);
     expect(scraped.find((s) => s.name === metrics.backupMonitoringHealthy.name && s.labels.hostname === 'h2')?.labels.job).toBe('ubm_monitoring_health');
+  });
+
+  /** [command, its flags for a hostname, what follows them, a metric it pushes]. */
+  const withConfig: ReadonlyArray<[string, (host: string) => string[], string[], string]> = [
+    ['emit', (host) => ['emit', 'health', '--status', 'success', '--hostname', host], [], metrics.backupMonitoringHealthy.name],
+    ['run', (host) => ['run', '--job', 'pushed', '--repository', 'nas', '--hostname', host], ['--', 'true'], metrics.resticBackupStatus.name],
+    ['pgbackrest', (host) => ['pgbackrest', '--stanza', 'main', '--from-json', join(REPO_ROOT, 'fixtures', 'pgbackrest', 'two-repos', 'info.json'), '--hostname', host], [], metrics.pgbackrestRepoStatus.name],
+  ];
+
+  it.each(withConfig)("ubm %s pushes with --config and --pushgateway: the config's textfile directory does not compete with the Pushgateway", async (command, flags, tail, metric) => {
+    const config = join(tempDir('push-config'), 'backup.yaml');
+    writeFileSync(config, `monitoring: { textfileCollector: { directory: ${JSON.stringify(join(tempDir('push-config-dir'), 'absent'))} } }\n`);
+    const host = `config-${command}`;
+    const result = await ubm([...flags(host), '--config', config, '--pushgateway', url(), ...tail], { env: { UBM_TEXTFILE_DIR: '' } });
+    expect(result.stderr).not.toContain('not both');
+    expect(result.stderr).not.toContain('textfile directory');
+    expect((await scrape()).some((s) => s.name === metric && s.labels.hostname === host)).toBe(true);
   });
 
   it.each([

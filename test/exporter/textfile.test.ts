@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/exporter/atomic.js';
-import { lockPathFor, tempPathFor } from '../../src/exporter/filename.js';
+import { encodeKeyValue, legacyGroupFilePath, lockPathFor, tempPathFor } from '../../src/exporter/filename.js';
 import { withFileLock } from '../../src/exporter/lock.js';
 import { carried, groupFilePath, isExporterTempFile, parseExposition, resolveHostname, resolveTextfileDir, writeGroup } from '../../src/exporter/textfile.js';
 import { type GroupId, metrics } from '../../src/schema/catalog.js';
@@ -24,13 +24,13 @@ async function deadPid(): Promise<number> {
 }
 
 describe('file names', () => {
-  it('gives different keys different, filesystem-safe .prom names (1,000 cases)', () => {
+  it('gives different hosts and keys different, filesystem-safe .prom names (1,000 cases)', () => {
     const value = fc.string({ unit: 'binary', maxLength: 120 });
     fc.assert(
-      fc.property(value, value, value, value, (a, b, c, d) => {
-        fc.pre(a !== c || b !== d);
-        const p1 = basename(groupFilePath('/d', 'restic_backup', { backup_job: a, repository: b }));
-        const p2 = basename(groupFilePath('/d', 'restic_backup', { backup_job: c, repository: d }));
+      fc.property(value, value, value, value, value, value, (a, b, e, c, d, f) => {
+        fc.pre(a !== c || b !== d || e !== f);
+        const p1 = basename(groupFilePath('/d', 'restic_backup', a, { backup_job: b, repository: e }));
+        const p2 = basename(groupFilePath('/d', 'restic_backup', c, { backup_job: d, repository: f }));
         expect(p1).not.toBe(p2);
         for (const p of [p1, p2]) {
           expect(p).toMatch(/^[A-Za-z0-9._-]+\.prom$/);
@@ -43,21 +43,30 @@ describe('file names', () => {
   });
 
   it('keeps a separator from merging two key values into one', () => {
-    const a = groupFilePath('/d', 'restic_backup', { backup_job: 'a.b', repository: 'c' });
-    const b = groupFilePath('/d', 'restic_backup', { backup_job: 'a', repository: 'b.c' });
-    expect(a).not.toBe(b);
+    const a = groupFilePath('/d', 'restic_backup', 'h', { backup_job: 'a.b', repository: 'c' });
+    const b = groupFilePath('/d', 'restic_backup', 'h', { backup_job: 'a', repository: 'b.c' });
+    const c = groupFilePath('/d', 'restic_backup', 'h.a', { backup_job: 'b', repository: 'c' });
+    expect(new Set([a, b, c]).size).toBe(3);
   });
 
   it.each(Object.keys(textfileGroups) as GroupId[])('starts the %s file name with its group prefix', (group) => {
-    expect(basename(groupFilePath('/d', group, { backup_job: 'j', repository: 'r', stanza: 's' }))).toMatch(new RegExp(`^${textfileGroups[group].filePrefix}[.]`));
+    expect(basename(groupFilePath('/d', group, 'h', { backup_job: 'j', repository: 'r', stanza: 's' }))).toMatch(new RegExp(`^${textfileGroups[group].filePrefix}[.]h[.]`));
+  });
+
+  it.each([
+    ['a job', 'restic_backup', { backup_job: 'home', repository: 'nas' }, 'ubm_restic_backup.host-a.home.nas.prom', 'ubm_restic_backup.home.nas.prom'],
+    ['a host', 'monitoring_health', {}, 'ubm_monitoring_health.host-a.prom', 'ubm_monitoring_health.prom'],
+  ] as const)('names the file of %s after the hostname first, and knows its older name without it', (_case, group, key, today, older) => {
+    expect(basename(groupFilePath('/d', group, 'host-a', key))).toBe(today);
+    expect(basename(legacyGroupFilePath('/d', group, key))).toBe(older);
   });
 
   it('recognises its own temporary and lock names and nothing else', () => {
-    const target = '/d/ubm_restic_backup.j.r.prom';
+    const target = '/d/ubm_restic_backup.h.j.r.prom';
     expect(isExporterTempFile(basename(tempPathFor(target)))).toBe(true);
     expect(isExporterTempFile(basename(lockPathFor(target)))).toBe(true);
     expect(basename(tempPathFor(target))).not.toMatch(/\.prom$/);
-    expect(isExporterTempFile('ubm_restic_backup.j.r.prom')).toBe(false);
+    expect(isExporterTempFile('ubm_restic_backup.h.j.r.prom')).toBe(false);
     expect(isExporterTempFile('.hidden')).toBe(false);
     expect(isExporterTempFile('node.prom')).toBe(false);
   });
@@ -113,11 +122,12 @@ describe('writeGroup', () => {
   it('hands the previous series to build and writes what it returns', async () => {
     const dir = tempDir('carry');
     const key = { backup_job: 'j', repository: 'r' };
-    await writeGroup({ dir, group: 'restic_backup', key, build: () => [status('j', 1)] });
+    await writeGroup({ dir, group: 'restic_backup', hostname: 'h', key, build: () => [status('j', 1)] });
     let seen: number | undefined;
     await writeGroup({
       dir,
       group: 'restic_backup',
+      hostname: 'h',
       key,
       build: (previous) => {
         seen = carried(previous, metrics.resticBackupStatus);
@@ -125,13 +135,22 @@ describe('writeGroup', () => {
       },
     });
     expect(seen).toBe(1);
-    expect(parseExposition(readFileSync(groupFilePath(dir, 'restic_backup', key), 'utf8')).map((s) => s.value)).toEqual([0]);
+    expect(parseExposition(readFileSync(groupFilePath(dir, 'restic_backup', 'h', key), 'utf8')).map((s) => s.value)).toEqual([0]);
   });
 
   it('refuses a series of another key and writes nothing', async () => {
     const dir = tempDir('foreign');
-    await expect(writeGroup({ dir, group: 'restic_backup', key: { backup_job: 'j', repository: 'r' }, build: () => [status('other', 1)] })).rejects.toThrow(
+    await expect(writeGroup({ dir, group: 'restic_backup', hostname: 'h', key: { backup_job: 'j', repository: 'r' }, build: () => [status('other', 1)] })).rejects.toThrow(
       /label backup_job must be the file's key value/,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses a series of another host and writes nothing', async () => {
+    const dir = tempDir('foreign-host');
+    const other = { metric: metrics.resticBackupStatus, labels: { hostname: 'host-b', backup_job: 'j', repository: 'r' }, value: 1 };
+    await expect(writeGroup({ dir, group: 'restic_backup', hostname: 'h', key: { backup_job: 'j', repository: 'r' }, build: () => [other] })).rejects.toThrow(
+      /label hostname must be the file's hostname/,
     );
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -139,16 +158,16 @@ describe('writeGroup', () => {
   it('refuses a series of another group and writes nothing', async () => {
     const dir = tempDir('foreign-group');
     const health = { metric: metrics.backupMonitoringHealthy, labels: { hostname: 'h' }, value: 1 };
-    await expect(writeGroup({ dir, group: 'restic_backup', key: { backup_job: 'j', repository: 'r' }, build: () => [health] })).rejects.toThrow(/belongs to group monitoring_health/);
+    await expect(writeGroup({ dir, group: 'restic_backup', hostname: 'h', key: { backup_job: 'j', repository: 'r' }, build: () => [health] })).rejects.toThrow(/belongs to group monitoring_health/);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('names the file and line of a malformed previous file and leaves it as it was', async () => {
     const dir = tempDir('malformed');
     const key = { backup_job: 'j', repository: 'r' };
-    const path = groupFilePath(dir, 'restic_backup', key);
+    const path = groupFilePath(dir, 'restic_backup', 'h', key);
     writeFileSync(path, 'restic_backup_status{hostname="h" 1\n');
-    await expect(writeGroup({ dir, group: 'restic_backup', key, build: () => [status('j', 1)] })).rejects.toThrow(`${path}: line 1:`);
+    await expect(writeGroup({ dir, group: 'restic_backup', hostname: 'h', key, build: () => [status('j', 1)] })).rejects.toThrow(`${path}: line 1:`);
     expect(readFileSync(path, 'utf8')).toBe('restic_backup_status{hostname="h" 1\n');
     expect(readdirSync(dir)).toEqual([basename(path)]);
   });
@@ -156,10 +175,42 @@ describe('writeGroup', () => {
   it('ignores samples of metrics the catalog no longer has', async () => {
     const dir = tempDir('retired');
     const key = { backup_job: 'j', repository: 'r' };
-    writeFileSync(groupFilePath(dir, 'restic_backup', key), 'restic_backup_retired_metric{hostname="h"} 5\nrestic_backup_status{hostname="h",backup_job="j",repository="r"} 1\n');
+    writeFileSync(groupFilePath(dir, 'restic_backup', 'h', key), 'restic_backup_retired_metric{hostname="h"} 5\nrestic_backup_status{hostname="h",backup_job="j",repository="r"} 1\n');
     let previous: readonly unknown[] = [];
-    await writeGroup({ dir, group: 'restic_backup', key, build: (p) => ((previous = p), [status('j', 1)]) });
+    await writeGroup({ dir, group: 'restic_backup', hostname: 'h', key, build: (p) => ((previous = p), [status('j', 1)]) });
     expect(previous).toHaveLength(1);
+  });
+});
+
+describe('files of the older name, without the hostname', () => {
+  const key = { backup_job: 'j', repository: 'r' };
+  const older = (host: string): string =>
+    `# HELP restic_backup_last_success_timestamp x\n# TYPE restic_backup_last_success_timestamp gauge\nrestic_backup_last_success_timestamp{hostname="${host}",backup_job="j",repository="r"} 1700000000\n`;
+
+  it("carries this host's file forward once, removes it and names it", async () => {
+    const dir = tempDir('legacy-own');
+    const legacy = legacyGroupFilePath(dir, 'restic_backup', key);
+    writeFileSync(legacy, older('h'));
+    const migrated: string[] = [];
+    let seen: number | undefined;
+    const path = await writeGroup({
+      dir, group: 'restic_backup', hostname: 'h', key, onMigrated: (from, to) => migrated.push(`${basename(from)} -> ${basename(to)}`),
+      build: (previous) => ((seen = carried(previous, metrics.resticBackupLastSuccessTimestamp)), [status('j', 0)]),
+    });
+    expect(seen).toBe(1_700_000_000);
+    expect(migrated).toEqual(['ubm_restic_backup.j.r.prom -> ubm_restic_backup.h.j.r.prom']);
+    expect(readdirSync(dir)).toEqual([basename(path)]);
+  });
+
+  it("neither reads nor removes another host's file of the older name", async () => {
+    const dir = tempDir('legacy-other');
+    const legacy = legacyGroupFilePath(dir, 'restic_backup', key);
+    writeFileSync(legacy, older('host-b'));
+    const migrated: string[] = [];
+    let previous: readonly unknown[] = ['not called'];
+    await writeGroup({ dir, group: 'restic_backup', hostname: 'h', key, onMigrated: (from) => migrated.push(from), build: (p) => ((previous = p), [status('j', 0)]) });
+    expect({ previous, migrated, older: readFileSync(legacy, 'utf8') }).toEqual({ previous: [], migrated: [], older: older('host-b') });
+    expect(readdirSync(dir).sort()).toEqual(['ubm_restic_backup.h.j.r.prom', 'ubm_restic_backup.j.r.prom']);
   });
 });
 
@@ -169,37 +220,37 @@ describe('locks', () => {
     const keyA = { backup_job: 'a', repository: 'r' };
     const keyB = { backup_job: 'b', repository: 'r' };
     let release: () => void = () => undefined;
-    const held = withFileLock(lockPathFor(groupFilePath(dir, 'restic_backup', keyA)), () => new Promise<void>((r) => (release = r)));
+    const held = withFileLock(lockPathFor(groupFilePath(dir, 'restic_backup', 'h', keyA)), () => new Promise<void>((r) => (release = r)));
     const started = Date.now();
-    await writeGroup({ dir, group: 'restic_backup', key: keyB, build: () => [status('b', 1)] });
+    await writeGroup({ dir, group: 'restic_backup', hostname: 'h', key: keyB, build: () => [status('b', 1)] });
     expect(Date.now() - started).toBeLessThan(2000);
-    await expect(writeGroup({ dir, group: 'restic_backup', key: keyA, build: () => [status('a', 1)], lockTimeoutMs: 300 })).rejects.toThrow(
-      `waiting for the lock ${lockPathFor(groupFilePath(dir, 'restic_backup', keyA))} held by pid ${process.pid}`,
+    await expect(writeGroup({ dir, group: 'restic_backup', hostname: 'h', key: keyA, build: () => [status('a', 1)], lockTimeoutMs: 300 })).rejects.toThrow(
+      `waiting for the lock ${lockPathFor(groupFilePath(dir, 'restic_backup', 'h', keyA))} held by pid ${process.pid}`,
     );
     release();
     await held;
-    await writeGroup({ dir, group: 'restic_backup', key: keyA, build: () => [status('a', 1)] });
-    expect(readdirSync(dir).sort()).toEqual(['ubm_restic_backup.a.r.prom', 'ubm_restic_backup.b.r.prom']);
+    await writeGroup({ dir, group: 'restic_backup', hostname: 'h', key: keyA, build: () => [status('a', 1)] });
+    expect(readdirSync(dir).sort()).toEqual(['ubm_restic_backup.h.a.r.prom', 'ubm_restic_backup.h.b.r.prom']);
   });
 
   it('breaks a lock left by a dead process', async () => {
     const dir = tempDir('stale');
     const key = { backup_job: 'j', repository: 'r' };
-    const lock = lockPathFor(groupFilePath(dir, 'restic_backup', key));
+    const lock = lockPathFor(groupFilePath(dir, 'restic_backup', 'h', key));
     writeFileSync(lock, `${await deadPid()} abc\n`);
-    await writeGroup({ dir, group: 'restic_backup', key, build: () => [status('j', 1)], lockTimeoutMs: 2000 });
-    expect(readdirSync(dir)).toEqual(['ubm_restic_backup.j.r.prom']);
+    await writeGroup({ dir, group: 'restic_backup', hostname: 'h', key, build: () => [status('j', 1)], lockTimeoutMs: 2000 });
+    expect(readdirSync(dir)).toEqual(['ubm_restic_backup.h.j.r.prom']);
   });
 
   it('breaks a lock older than a minute even when its PID is alive again', async () => {
     const dir = tempDir('old');
     const key = { backup_job: 'j', repository: 'r' };
-    const lock = lockPathFor(groupFilePath(dir, 'restic_backup', key));
+    const lock = lockPathFor(groupFilePath(dir, 'restic_backup', 'h', key));
     writeFileSync(lock, '1 reused\n');
     const old = new Date(Date.now() - 120_000);
     utimesSync(lock, old, old);
-    await writeGroup({ dir, group: 'restic_backup', key, build: () => [status('j', 1)], lockTimeoutMs: 2000 });
-    expect(readdirSync(dir)).toEqual(['ubm_restic_backup.j.r.prom']);
+    await writeGroup({ dir, group: 'restic_backup', hostname: 'h', key, build: () => [status('j', 1)], lockTimeoutMs: 2000 });
+    expect(readdirSync(dir)).toEqual(['ubm_restic_backup.h.j.r.prom']);
   });
 
   it('releases the lock when build throws', async () => {
@@ -209,6 +260,7 @@ describe('locks', () => {
       writeGroup({
         dir,
         group: 'restic_backup',
+        hostname: 'h',
         key,
         build: () => {
           throw new Error('boom');
@@ -240,6 +292,6 @@ describe('defaults', () => {
     mkdirSync(join(dir, 'sub'));
     const result = await ubm(['emit', 'health', '--status', 'success'], { env: { UBM_TEXTFILE_DIR: join(dir, 'sub') } });
     expect(result.code).toBe(0);
-    expect(readdirSync(join(dir, 'sub'))).toEqual(['ubm_monitoring_health.prom']);
+    expect(readdirSync(join(dir, 'sub'))).toEqual([`ubm_monitoring_health.${encodeKeyValue(resolveHostname(undefined))}.prom`]);
   });
 });

@@ -1,6 +1,7 @@
-// A real writer process for the concurrency suites: rewrites one verification file N times (or
-// forever) through the built exporter. Each write carries a counter forward from the previous file
-// and pads the hostname to a length derived from it, so a torn file cannot look valid.
+// A real writer process for the concurrency suites: rewrites one host's expected-jobs file N times
+// (or forever) through the built exporter. Each write carries a counter forward from the previous
+// file and pads the job name to a length derived from it, so a torn file cannot look valid (the
+// hostname is part of the file's name, so it stays fixed).
 // Usage: node writer.mjs DIR COUNT   (COUNT 0 = until killed)
 import { writeGroup } from '../../dist/exporter/textfile.js';
 import { metrics } from '../../dist/schema/catalog.js';
@@ -8,8 +9,8 @@ import { metrics } from '../../dist/schema/catalog.js';
 const [dir, countText] = process.argv.slice(2);
 const count = Number(countText);
 
-/** The hostname that belongs with a counter value: its length varies from 2 to ~1500 bytes. */
-function hostnameFor(counter) {
+/** The job name that belongs with a counter value: its length varies from 2 to ~1500 bytes. */
+function jobFor(counter) {
   return `w${counter}-${'x'.repeat((counter * 7919) % 1500)}`;
 }
 
@@ -19,17 +20,18 @@ process.stdout.write('ready\n');
 for (let i = 0; count === 0 || i < count; i++) {
   await writeGroup({
     dir,
-    group: 'restic_verification',
-    key: { repository: 'torture' },
+    group: 'monitoring_expected_jobs',
+    hostname: 'torture',
+    key: {},
     lockTimeoutMs: 30_000,
     build: (previous) => {
-      const last = previous.find((s) => s.metric.name === metrics.resticVerificationDurationSeconds.name)?.value ?? 0;
+      const last = previous.find((s) => s.metric.name === metrics.backupMonitoringJobStaleThresholdSeconds.name)?.value ?? 0;
       const counter = last + 1;
-      const labels = { hostname: hostnameFor(counter), repository: 'torture' };
+      const labels = { hostname: 'torture', backup_job: jobFor(counter), repository: 'torture' };
       return [
-        { metric: metrics.resticVerificationStatus, labels, value: counter % 2 },
-        { metric: metrics.resticVerificationDurationSeconds, labels, value: counter },
-        { metric: metrics.resticVerificationLastRunTimestampSeconds, labels, value: 1_700_000_000 + counter },
+        { metric: metrics.backupMonitoringExpectedJob, labels, value: 1 },
+        { metric: metrics.backupMonitoringJobStaleThresholdSeconds, labels, value: counter },
+        { metric: metrics.backupMonitoringJobSlowMultiplier, labels, value: 1 + (counter % 3) },
       ];
     },
   });

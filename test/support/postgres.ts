@@ -22,6 +22,8 @@ export interface PgCluster {
   readonly port: number;
   /** Runs pgbackrest with --config (as the cluster's user); throws with its stderr when it fails. */
   readonly pgbackrest: (args: readonly string[]) => string;
+  /** Runs one SQL statement through psql on the cluster's socket (as the cluster's user); returns its unaligned output. */
+  readonly sql: (statement: string) => string;
   /** The postmaster's PID. */
   readonly pid: number;
   readonly stop: () => Promise<void>;
@@ -93,6 +95,8 @@ export async function startPgCluster(stanza = 'main'): Promise<PgCluster> {
   );
   for (const p of [dir, config, ...Object.values(paths).filter((p) => p !== paths.data)]) chownSync(p, owner.uid, owner.gid);
   const pgbackrest = (args: readonly string[]): string => asClusterUser(pgbackrestBin, [`--config=${config}`, `--stanza=${stanza}`, ...args]);
+  const sql = (statement: string): string =>
+    asClusterUser(requireTool('psql'), ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-h', paths.sock, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', statement]);
   let pid = 0;
   const stop = async (): Promise<void> => {
     if (pid > 0 && alive(pid)) {
@@ -131,5 +135,5 @@ export async function startPgCluster(stanza = 'main'): Promise<PgCluster> {
     await stop();
     throw err;
   }
-  return { dir, config, stanza, repoPaths: { repo1: paths.repo1, repo2: paths.repo2 }, port, pgbackrest, pid, stop };
+  return { dir, config, stanza, repoPaths: { repo1: paths.repo1, repo2: paths.repo2 }, port, pgbackrest, sql, pid, stop };
 }

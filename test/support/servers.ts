@@ -47,11 +47,13 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>,
   throw new Error(`timed out waiting for ${what}${lastError === '' ? '' : `: ${lastError}`}`);
 }
 
-/** Spawns a server process and waits until `readyPath` on its port answers 200. */
-export async function startServer(tool: string, args: (port: number) => string[], readyPath: string): Promise<Server> {
+/** Spawns a server process and waits until `readyPath` on its port answers 200; `asUid` runs it as that uid and gid (through setpriv, which execs it: the PID stays the server's). */
+export async function startServer(tool: string, args: (port: number) => string[], readyPath: string, asUid?: number): Promise<Server> {
   const bin = requireTool(tool);
   const port = await freePort();
-  const child: ChildProcess = spawn(bin, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, argv] =
+    asUid === undefined ? [bin, args(port)] : [requireTool('setpriv'), [`--reuid=${asUid}`, `--regid=${asUid}`, '--clear-groups', bin, ...args(port)]];
+  const child: ChildProcess = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (chunk: Buffer): void => {
     log = (log + chunk.toString()).slice(-8000);
@@ -85,8 +87,8 @@ export async function startServer(tool: string, args: (port: number) => string[]
   return { pid, port, url, log: () => log, stop };
 }
 
-/** node_exporter with only the textfile collector, reading `dir`. */
-export async function startNodeExporter(dir: string): Promise<Server> {
+/** node_exporter with only the textfile collector, reading `dir`; `asUid` runs it as that user, as a packaged node_exporter runs as its own. */
+export async function startNodeExporter(dir: string, asUid?: number): Promise<Server> {
   return startServer(
     'prometheus-node-exporter',
     (port) => [
@@ -97,6 +99,7 @@ export async function startNodeExporter(dir: string): Promise<Server> {
       '--web.disable-exporter-metrics',
     ],
     '/metrics',
+    asUid,
   );
 }
 

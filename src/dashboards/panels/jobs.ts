@@ -1,4 +1,4 @@
-/** Panels about restic backup jobs: counts of failing, stale and slow jobs, the job table, history. */
+/** Panels about restic backup jobs: counts of failing, stale and slow jobs, the job table, history, source size against its baseline. */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { formatDuration } from '../../util/duration.js';
@@ -104,6 +104,35 @@ export function jobHistory(knobs: JobKnobs): cog.Builder<Panel>[] {
     timeseriesPanel(
       { title: 'Data added', description: `Bytes of new data the last successful run of each job added to its repository (${metrics.resticBackupDataAddedBytes.name}).`, unit: 'bytes', width: 12, height: 8 },
       [{ expr: q.dataAdded, legend: JOB_LEGEND }],
+    ),
+  ];
+}
+
+/**
+ * Files and bytes each successful run processed against the job's source baselines and the
+ * UnifiedBackupSourceShrunk threshold (the shrink ratio times the baseline): a run under the threshold
+ * backed up far less than usual, as when its source is an unmounted disk.
+ */
+export function sourceSizePanels(knobs: JobKnobs): cog.Builder<Panel>[] {
+  const q = jobQueries(knobs);
+  const about = (what: string, baseline: string): string =>
+    `${what} processed by the last successful run of the job, its baseline (${baseline}: a moving average of earlier successful runs, runs under half of it held out) and the threshold under which UnifiedBackupSourceShrunk fires (the shrink ratio, default ${knobs.shrinkRatio}, times the baseline).`;
+  return [
+    timeseriesPanel(
+      { title: 'Files processed and baseline', description: about('Files', metrics.resticBackupFilesProcessedBaseline.name), unit: 'short', width: 12, height: 8 },
+      [
+        { expr: q.filesProcessed, legend: 'processed {{backup_job}}' },
+        { expr: q.filesBaseline, legend: 'baseline {{backup_job}}' },
+        { expr: q.filesShrinkThreshold, legend: 'shrink threshold {{backup_job}}' },
+      ],
+    ),
+    timeseriesPanel(
+      { title: 'Bytes processed and baseline', description: about('Bytes of source data', metrics.resticBackupProcessedBaselineBytes.name), unit: 'bytes', width: 12, height: 8 },
+      [
+        { expr: q.processedBytes, legend: 'processed {{backup_job}}' },
+        { expr: q.bytesBaseline, legend: 'baseline {{backup_job}}' },
+        { expr: q.bytesShrinkThreshold, legend: 'shrink threshold {{backup_job}}' },
+      ],
     ),
   ];
 }

@@ -5,7 +5,7 @@ import { formatDuration } from '../../util/duration.js';
 import type { ResolvedConfig } from '../../config/model.js';
 import { metrics } from '../../schema/catalog.js';
 import { SEVERITY_COLOURS, statusMappings, statusSteps, steps, tablePanel, timeseriesPanel } from '../common.js';
-import { verificationQueries } from '../queries.js';
+import { lockQueries, verificationQueries } from '../queries.js';
 
 /** Legend of a per-repository series. */
 export const REPOSITORY_LEGEND = '{{hostname}} {{repository}}';
@@ -33,6 +33,32 @@ export function verificationTable(config: ResolvedConfig, height = 7): cog.Build
       { title: 'Restore test', expr: q.restoreStatus, unit: 'none', thresholds: statusSteps(high), mappings: statusMappings('PASSED', 'FAILED', high) },
       { title: 'Last passed restore test', expr: q.restoreAge, unit: 's', thresholds: ageSteps(config.verification.restoreTesting.staleThresholdSeconds) },
       { title: 'Files failed', expr: q.restoreFilesFailed, unit: 'short', thresholds: steps(SEVERITY_COLOURS.ok, [1, high]) },
+    ],
+  );
+}
+
+/** The lock table: one row per (host, repository) with the locks `ubm locks` found at its last check. */
+export function locksTable(config: ResolvedConfig, height = 6): cog.Builder<Panel> {
+  const q = lockQueries();
+  const { maxAgeSeconds, checkStaleSeconds } = config.locks;
+  return tablePanel(
+    {
+      title: 'Repository locks',
+      description:
+        `One row per repository whose locks \`ubm locks\` checks: the locks it held at the last check, how many of them exclusive (those block backups too), the oldest one's age at that check ` +
+        `(orange past ${formatDuration(maxAgeSeconds)}, where the stale-lock alert fires; 0 without locks), and how long ago the check ran (yellow past ${formatDuration(checkStaleSeconds)}).`,
+      width: 24,
+      height,
+    },
+    [
+      { label: 'hostname', title: 'Host' },
+      { label: 'repository', title: 'Repository' },
+    ],
+    [
+      { title: 'Locks', expr: q.locks, unit: 'short' },
+      { title: 'Exclusive', expr: q.exclusiveLocks, unit: 'short' },
+      { title: 'Oldest lock age at check', expr: q.oldestLockAge, unit: 's', thresholds: steps(SEVERITY_COLOURS.ok, [maxAgeSeconds, SEVERITY_COLOURS.high]) },
+      { title: 'Last check', expr: q.checkAge, unit: 's', thresholds: steps(SEVERITY_COLOURS.ok, [checkStaleSeconds, SEVERITY_COLOURS.medium]) },
     ],
   );
 }

@@ -26,7 +26,7 @@ export interface TestContext {
 }
 
 /** The job tests use when the config has none; its thresholds come from the config's alerting knobs. */
-const FALLBACK_JOB: Omit<ResolvedJob, 'staleThresholdSeconds' | 'slowMultiplier'> = {
+const FALLBACK_JOB: Omit<ResolvedJob, 'staleThresholdSeconds' | 'slowMultiplier' | 'shrinkRatio'> = {
   name: 'example-job',
   repository: 'example-repository',
   frequency: 'daily',
@@ -40,7 +40,7 @@ export function testContext(config: ResolvedConfig): TestContext {
   const hostname = config.hostnames[0] ?? 'localhost';
   const byThreshold = [...config.jobs].sort((a, b) => a.staleThresholdSeconds - b.staleThresholdSeconds || (a.name < b.name ? -1 : 1));
   const dailyStaleSeconds = Math.round(SECONDS_PER_DAY * staleScale(config.alerting.dailyStaleSeconds));
-  const job = byThreshold[0] ?? { ...FALLBACK_JOB, staleThresholdSeconds: dailyStaleSeconds, slowMultiplier: config.alerting.slowBackupMultiplier };
+  const job = byThreshold[0] ?? { ...FALLBACK_JOB, staleThresholdSeconds: dailyStaleSeconds, slowMultiplier: config.alerting.slowBackupMultiplier, shrinkRatio: config.alerting.shrinkRatio };
   const daily = config.jobs.find((j) => j.intervalSeconds === SECONDS_PER_DAY) ?? { ...job, frequency: 'daily', intervalSeconds: SECONDS_PER_DAY, staleThresholdSeconds: dailyStaleSeconds };
   const offsite = config.postgres.pgbackrestRepos.find((r) => r.offsite)?.name ?? config.postgres.offsiteRepository ?? 'repo2';
   return {

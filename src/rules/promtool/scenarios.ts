@@ -3,19 +3,20 @@
  * minute through promtool. Each reads like the sentence that names it.
  */
 import type { AlertDef, AlertName } from '../alerts.js';
-import { STALE_THRESHOLD_RECORD } from '../records.js';
+import { PGBACKREST_STALE_THRESHOLD_RECORD, STALE_THRESHOLD_RECORD } from '../records.js';
 import { humanizeDuration } from '../template.js';
 import { num, sel } from '../../promql/selector.js';
-import { externalMetrics, metrics } from '../../schema/catalog.js';
+import { MONITORING_PROBLEMS, MONITORING_PROBLEM_REASONS, type MonitoringProblem, externalMetrics, metrics } from '../../schema/catalog.js';
 import { staleScale } from '../../config/defaults.js';
-import type { ResolvedAlerting, ResolvedJob } from '../../config/model.js';
-import { BASELINE_ALPHA } from '../../groups/restic-backup.js';
+import { PG_BACKUP_TYPES, type ResolvedAlerting, type ResolvedJob } from '../../config/model.js';
+import { BASELINE_ALPHA, SOURCE_FOLLOW_RUNS, type SourceBaseline, foldSourceBaseline } from '../../groups/restic-backup.js';
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from '../../util/duration.js';
 import { seededRandom } from '../../util/random.js';
 import { type TestContext, healthySeries, jobLabelsOf, scraped } from './context.js';
+import { startLate } from './late-start.js';
 import type { AlertRuleTest, UnitTest } from './model.js';
 import { STALE, type SeriesSpec, type Timeline, evalTime, firstEvalAfter, inputSeries, pieces, seriesName } from './series.js';
-import { LONG_STEP, SHORT_STEP, expectedAlert, firesAt } from './unit.js';
+import { LONG_STEP, SHORT_STEP, SOURCE_BYTES, SOURCE_FILES, expectedAlert, firesAt, pgbackrestRepoLabels } from './unit.js';
 
 const DAY = SECONDS_PER_DAY;
 const HOUR = SECONDS_PER_HOUR;
@@ -33,6 +34,9 @@ interface Run {
   readonly end: number;
   readonly duration: number;
   readonly ok: boolean;
+  /** restic's files and bytes processed (a successful run's only). */
+  readonly files?: number;
+  readonly bytes?: number;
 }
 
 /** Which minutes have no samples at all (Prometheus was down). */
@@ -82,7 +86,9 @@ function dailyRuns(days: number, seed: number): Run[] {
   for (let day = -1; day < days; day++) {
     const start = day * DAY + 2 * HOUR + Math.floor(next() * 30) * 60;
     const duration = Math.round(RUN_SECONDS * (0.8 + 0.4 * next()));
-    runs.push({ end: start + duration, duration, ok: true });
+    // A source that grows a little every day and dips every fourth (outside the random stream, so the schedule stays the same).
+    const dip = day % 4 === 0 ? 0.995 : 1;
+    runs.push({ end: start + duration, duration, ok: true, files: Math.round((SOURCE_FILES + 7 * (day + 1)) * dip), bytes: Math.round((SOURCE_BYTES + (day + 1) * 2 ** 20) * dip) });
   }
   return runs;
 }
@@ -107,7 +113,7 @@ function jobSeries(ctx: TestContext, job: ResolvedJob, runs: readonly Run[], gap
     });
     return i;
   };
-  const state = (m: number): { last: Run; index: number; lastOk: Run | undefined; baseline: number; okRuns: number } | undefined => {
+  const state = (m: number): { last: Run; index: number; lastOk: Run | undefined; baseline: number; okRuns: number; source: SourceBaseline } | undefined => {
     const index = lastRunAt(m);
     const last = runs[index];
     if (last === undefined) return undefined;
@@ -121,7 +127,7 @@ function jobSeries(ctx: TestContext, job: ResolvedJob, runs: readonly Run[], gap
       if (k < index) okRuns++;
       lastOk = r;
     });
-    return { last, index, lastOk, baseline: Math.round(baseline), okRuns };
+    return { last, index, lastOk, baseline: Math.round(baseline), okRuns, source: sourceBaselineOf(runs, index) };
   };
   const series = (metric: { name: string }, f: (s: NonNullable<ReturnType<typeof state>>) => number | undefined): SeriesSpec =>
     scraped(ctx, metric, labels, (m) => {
@@ -140,7 +146,22 @@ function jobSeries(ctx: TestContext, job: ResolvedJob, runs: readonly Run[], gap
     series(metrics.resticBackupExpectedIntervalSeconds, () => job.intervalSeconds),
     series(metrics.resticBackupDurationBaselineSeconds, (s) => (s.okRuns > 0 ? s.baseline : undefined)),
     series(metrics.resticBackupDurationBaselineRuns, (s) => s.okRuns),
+    // restic's figures and the source baselines, when the runs have figures (promtool's time goes with the series count).
+    ...(runs.some((r) => r.files !== undefined || r.bytes !== undefined)
+      ? [
+          series(metrics.resticBackupFilesProcessed, (s) => (s.last.ok ? s.last.files : undefined)),
+          series(metrics.resticBackupProcessedBytes, (s) => (s.last.ok ? s.last.bytes : undefined)),
+          series(metrics.resticBackupFilesProcessedBaseline, (s) => s.source.files),
+          series(metrics.resticBackupProcessedBaselineBytes, (s) => s.source.bytes),
+          series(metrics.resticBackupSourceShrunkRuns, (s) => s.source.heldRuns),
+        ]
+      : []),
   ];
+}
+
+/** The source baselines the emitter writes with run `index`: earlier successful runs folded in, as `ubm run` folds them. */
+function sourceBaselineOf(runs: readonly Run[], index: number): SourceBaseline {
+  return runs.slice(0, Math.max(0, index)).reduce<SourceBaseline>((b, r) => (r.ok ? foldSourceBaseline(b, { files: r.files, bytes: r.bytes }) : b), { files: undefined, bytes: undefined, heldRuns: 0 });
 }
 
 /** What `ubm health --config` writes for a job: expected, with its thresholds. */
@@ -151,6 +172,7 @@ function expectedJobSeries(ctx: TestContext, job: ResolvedJob, gaps: Gaps): Seri
     scraped(ctx, metrics.backupMonitoringExpectedJob, labels, g(1)),
     scraped(ctx, metrics.backupMonitoringJobStaleThresholdSeconds, labels, g(job.staleThresholdSeconds)),
     scraped(ctx, metrics.backupMonitoringJobSlowMultiplier, labels, g(job.slowMultiplier)),
+    scraped(ctx, metrics.backupMonitoringJobShrinkRatio, labels, g(job.shrinkRatio)),
   ];
 }
 
@@ -244,6 +266,242 @@ function about(name: AlertName, build: (s: Scene, def: AlertDef) => Body | undef
   };
 }
 
+/** A second stanza of the test host, for scenarios that contrast two. */
+const OTHER_STANZA = 'other';
+
+/**
+ * Two repositories with the same old diff backup, one of them with a fresh full too, under a
+ * written diff schedule: only the one without the full is stale (a full counts for a diff schedule).
+ */
+function fullCountsForDiff(s: Scene, stale: AlertDef): Body {
+  const repo = pgbackrestRepoLabels(s.ctx);
+  const stanza = { hostname: repo.hostname, stanza: repo.stanza };
+  const other = { ...repo, repository: repo.repository === 'repo9' ? 'repo8' : 'repo9' };
+  const threshold = Math.round(s.alerting.dailyStaleSeconds);
+  // Five thresholds old: stale at the first evaluation, whatever the config.
+  const oldDiff = -5 * threshold;
+  const completion = (labels: Readonly<Record<string, string>>, type: string, at: number): SeriesSpec =>
+    scraped(s.ctx, metrics.pgbackrestBackupLastCompletionTimestampSeconds, { ...labels, backup_type: type }, () => at);
+  const fire = firesAt({ activeAt: 0 }, stale, s.step);
+  return {
+    specs: [
+      scraped(s.ctx, metrics.pgbackrestStanzaStatus, stanza, () => 0),
+      scraped(s.ctx, metrics.pgbackrestBackupStaleThresholdSeconds, { ...stanza, backup_type: 'diff' }, () => threshold),
+      completion(repo, 'diff', oldDiff),
+      completion(repo, 'full', 0),
+      completion(other, 'diff', oldDiff),
+    ],
+    minutes: fire / 60 + TAIL_MINUTES,
+    checks: {
+      alert_rule_test: [
+        {
+          eval_time: evalTime(fire),
+          alertname: stale.name,
+          exp_alerts: [expectedAlert(s.ctx, stale, { labels: { ...other, backup_type: 'diff' }, value: (t) => t - oldDiff, answers: { staleThreshold: () => threshold } }, fire)],
+        },
+      ],
+    },
+  };
+}
+
+/** One stanza writes no thresholds (it gets the config's schedule), another writes a diff threshold only (it gets that alone). */
+function pgbackrestThresholdsRecorded(s: Scene): Body {
+  const own = { hostname: s.ctx.hostname, stanza: s.ctx.stanza };
+  const other = { hostname: s.ctx.hostname, stanza: own.stanza === OTHER_STANZA ? `${OTHER_STANZA}-2` : OTHER_STANZA };
+  const written = Math.round(s.alerting.dailyStaleSeconds);
+  const fallback = s.ctx.config.postgres.backupStaleThresholds;
+  const sample = (labels: Readonly<Record<string, string>>, type: string, value: number): { labels: string; value: number } => ({
+    labels: seriesName(PGBACKREST_STALE_THRESHOLD_RECORD.name, { ...labels, backup_type: type }),
+    value,
+  });
+  return {
+    specs: [
+      scraped(s.ctx, metrics.pgbackrestStanzaStatus, own, () => 0),
+      scraped(s.ctx, metrics.pgbackrestStanzaStatus, other, () => 0),
+      scraped(s.ctx, metrics.pgbackrestBackupStaleThresholdSeconds, { ...other, backup_type: 'diff' }, () => written),
+    ],
+    minutes: 10,
+    checks: {
+      promql_expr_test: [
+        {
+          expr: PGBACKREST_STALE_THRESHOLD_RECORD.name,
+          eval_time: '5m',
+          exp_samples: [...PG_BACKUP_TYPES.flatMap((type) => (fallback[type] === undefined ? [] : [sample(own, type, fallback[type])])), sample(other, 'diff', written)],
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * One stanza read once at time 0, another read every step, neither with a new WAL segment since 0:
+ * only the one read after the threshold is stuck (the age counts to the last read, not to now).
+ */
+function walStuckAsOfLastRead(s: Scene, stuck: AlertDef): Body {
+  const rare = pgbackrestRepoLabels(s.ctx);
+  const often = { ...rare, stanza: rare.stanza === OTHER_STANZA ? `${OTHER_STANZA}-2` : OTHER_STANZA };
+  const stanzaOf = (l: typeof rare): Record<string, string> => ({ hostname: l.hostname, stanza: l.stanza });
+  const fire = firesAt({ activeAt: firstEvalAfter(s.ctx.config.postgres.walArchiveStuckSeconds, s.step) }, stuck, s.step);
+  return {
+    specs: [
+      scraped(s.ctx, metrics.pgbackrestInfoLastRunTimestampSeconds, stanzaOf(rare), () => 0),
+      scraped(s.ctx, metrics.pgbackrestInfoLastRunTimestampSeconds, stanzaOf(often), (m) => m * 60),
+      scraped(s.ctx, metrics.pgbackrestWalArchiveLastAdvanceTimestampSeconds, rare, () => 0),
+      scraped(s.ctx, metrics.pgbackrestWalArchiveLastAdvanceTimestampSeconds, often, () => 0),
+    ],
+    minutes: fire / 60 + TAIL_MINUTES,
+    checks: {
+      alert_rule_test: [
+        { eval_time: evalTime(fire), alertname: stuck.name, exp_alerts: [expectedAlert(s.ctx, stuck, { labels: often, value: (t) => t, answers: { lastReadAge: () => 0 } }, fire)] },
+      ],
+    },
+  };
+}
+
+/** Repository repo2 unreachable (99), repo1 fine, the stanza "different across repositories" (4): one alert, on repo2, with its own code. */
+function oneRepositoryInError(s: Scene, error: AlertDef): Body {
+  const repo = pgbackrestRepoLabels(s.ctx);
+  const stanza = { hostname: repo.hostname, stanza: repo.stanza };
+  const broken = { ...repo, repository: repo.repository === 'repo9' ? 'repo8' : 'repo9' };
+  const fire = firesAt({ activeAt: 0 }, error, s.step);
+  return {
+    specs: [
+      scraped(s.ctx, metrics.pgbackrestStanzaStatus, stanza, () => 4),
+      scraped(s.ctx, metrics.pgbackrestRepoStatus, repo, () => 0),
+      scraped(s.ctx, metrics.pgbackrestRepoStatus, broken, () => 99),
+    ],
+    minutes: fire / 60 + TAIL_MINUTES,
+    checks: { alert_rule_test: [{ eval_time: evalTime(fire), alertname: error.name, exp_alerts: [expectedAlert(s.ctx, error, { labels: broken, value: () => 99 }, fire)] }] },
+  };
+}
+
+/** A stanza in error (2, no valid backups) whose repository reports no error: the stanza's code, on its repository. */
+function stanzaOnlyInError(s: Scene, error: AlertDef): Body {
+  const repo = pgbackrestRepoLabels(s.ctx);
+  const fire = firesAt({ activeAt: 0 }, error, s.step);
+  return {
+    specs: [scraped(s.ctx, metrics.pgbackrestStanzaStatus, { hostname: repo.hostname, stanza: repo.stanza }, () => 2), scraped(s.ctx, metrics.pgbackrestRepoStatus, repo, () => 0)],
+    minutes: fire / 60 + TAIL_MINUTES,
+    checks: { alert_rule_test: [{ eval_time: evalTime(fire), alertname: error.name, exp_alerts: [expectedAlert(s.ctx, error, { labels: repo, value: () => 2 }, fire)] }] },
+  };
+}
+
+/** The daily job's run on day `day` at 02:00, a minute long, that processed `share` of its usual source. */
+function shrunkRun(day: number, share: number): Run {
+  return { end: day * DAY + 2 * HOUR + 60, duration: 60, ok: true, files: Math.floor(SOURCE_FILES * share), bytes: Math.floor(SOURCE_BYTES * share) };
+}
+
+/** UnifiedBackupSourceShrunk as promtool must see it at `t`, for the run in effect then. */
+function shrunkAlert(s: Scene, def: AlertDef, runs: readonly Run[], t: number): ReturnType<typeof expectedAlert> {
+  const index = runs.reduce((i, r, k) => (r.end < t ? k : i), -1);
+  const run = runs[index];
+  const baseline = sourceBaselineOf(runs, index);
+  const files = run?.files ?? 0;
+  const bytes = run?.bytes ?? 0;
+  return expectedAlert(
+    s.ctx,
+    def,
+    {
+      labels: s.labels,
+      // The files branch leads the rule: its share is the value.
+      value: () => files / (baseline.files ?? 1),
+      answers: { filesProcessed: () => files, bytesProcessed: () => bytes, filesBaseline: () => baseline.files, bytesBaseline: () => baseline.bytes, shrinkRatio: () => s.job.shrinkRatio },
+    },
+    t,
+  );
+}
+
+/** Three days of the seeded schedule, then the run of day 3 backs up an empty mount point: 0 files, 0 bytes, status 1. */
+function emptyMountPoint(s: Scene, shrunk: AlertDef): Body | undefined {
+  // A ratio of 0 turns the check off for the job: nothing to show.
+  if (s.job.shrinkRatio <= 0) return undefined;
+  const runs = [...dailyRuns(3, 11), shrunkRun(3, 0)];
+  const empty = runs[runs.length - 1];
+  if (empty === undefined) return undefined;
+  // The run's file is scraped at the first evaluation after it ends.
+  const fire = firesAt({ activeAt: firstEvalAfter(empty.end, s.step) }, shrunk, s.step);
+  // Day 0's run dipped a little under its baseline, as sources do: no alert when it would have fired.
+  const dipped = firesAt({ activeAt: firstEvalAfter(runs.find((r) => r.end > 0)?.end ?? 0, s.step) }, shrunk, s.step);
+  const checks: AlertRuleTest[] = [
+    { eval_time: evalTime(dipped), alertname: shrunk.name, exp_alerts: [] },
+    { eval_time: evalTime(fire - s.step), alertname: shrunk.name, exp_alerts: [] },
+    { eval_time: evalTime(fire), alertname: shrunk.name, exp_alerts: [shrunkAlert(s, shrunk, runs, fire)] },
+  ];
+  return { specs: dailyLife(s, runs), minutes: fire / 60 + TAIL_MINUTES, checks: { alert_rule_test: checks } };
+}
+
+/**
+ * The source loses three quarters of its data for good from day 2: the alert fires for each of the
+ * SOURCE_FOLLOW_RUNS shrunk runs held out of the baseline, then the baseline follows and it resolves.
+ */
+function shrankForGood(s: Scene, shrunk: AlertDef): Body | undefined {
+  // A quarter is under the ratio only when the ratio is above it.
+  if (s.job.shrinkRatio <= 0.25) return undefined;
+  const smaller = Array.from({ length: SOURCE_FOLLOW_RUNS + 2 }, (_, k) => shrunkRun(2 + k, 0.25));
+  const runs = [...dailyRuns(2, 13), ...smaller];
+  const at = (day: number): number => firesAt({ activeAt: firstEvalAfter(2 * HOUR + 60 + day * DAY, s.step) }, shrunk, s.step);
+  const firing = (t: number): AlertRuleTest => ({ eval_time: evalTime(t), alertname: shrunk.name, exp_alerts: [shrunkAlert(s, shrunk, runs, t)] });
+  const quiet = (t: number): AlertRuleTest => ({ eval_time: evalTime(t), alertname: shrunk.name, exp_alerts: [] });
+  const lastHeld = 2 + SOURCE_FOLLOW_RUNS - 1;
+  const followed = at(lastHeld + 1);
+  return {
+    specs: dailyLife(s, runs),
+    minutes: followed / 60 + TAIL_MINUTES,
+    checks: { alert_rule_test: [quiet(at(2) - s.step), firing(at(2)), firing(at(lastHeld)), firing(at(lastHeld) + 12 * HOUR), quiet(followed)] },
+  };
+}
+
+/** A run at minute 10 that processed all its files but a tenth of its ratio in bytes (its big files gone): the bytes branch fires. */
+function lostItsBytes(s: Scene, shrunk: AlertDef): Body | undefined {
+  const ratio = s.job.shrinkRatio;
+  if (ratio <= 0) return undefined;
+  const bytes = Math.floor(SOURCE_BYTES * ratio * 0.1);
+  const answers = { filesProcessed: () => SOURCE_FILES, bytesProcessed: () => bytes, filesBaseline: () => SOURCE_FILES, bytesBaseline: () => SOURCE_BYTES, shrinkRatio: () => ratio };
+  return {
+    specs: [
+      scraped(s.ctx, metrics.resticBackupStatus, s.labels, () => 1),
+      scraped(s.ctx, metrics.backupMonitoringJobShrinkRatio, s.labels, () => ratio),
+      scraped(s.ctx, metrics.resticBackupFilesProcessed, s.labels, () => SOURCE_FILES),
+      scraped(s.ctx, metrics.resticBackupFilesProcessedBaseline, s.labels, () => SOURCE_FILES),
+      scraped(s.ctx, metrics.resticBackupProcessedBaselineBytes, s.labels, () => SOURCE_BYTES),
+      scraped(s.ctx, metrics.resticBackupProcessedBytes, s.labels, pieces([[0, SOURCE_BYTES], [TURN_MINUTE, bytes]])),
+    ],
+    ...firesExactly(s, shrunk, TURN_MINUTE * 60, s.labels, () => bytes / SOURCE_BYTES, answers),
+  };
+}
+
+/**
+ * ResticStaleLock stays quiet while a long backup keeps refreshing its lock, even when the lock
+ * checks are further apart than the threshold: each check sees a lock 4 minutes old, and the age
+ * is the one seen at the check, never time() minus the lock's time (which would pass the threshold
+ * before each next check). Checks `maxAge + 1 h` apart; quiet just before each of the next three.
+ */
+function liveLockStaysQuiet(s: Scene, staleLock: AlertDef): Body {
+  const repo = { hostname: s.ctx.hostname, repository: s.ctx.verifyRepository };
+  const every = Math.ceil((s.ctx.config.locks.maxAgeSeconds + HOUR) / s.step) * s.step;
+  // Checks at `every * k + step`, so that the first lock's time is positive; no file before the first check.
+  const lastCheck = (m: number): number | undefined => (m * 60 < s.step ? undefined : Math.floor((m * 60 - s.step) / every) * every + s.step);
+  const fromCheck = (f: (checked: number) => number): Timeline => (m) => {
+    const checked = lastCheck(m);
+    return checked === undefined ? undefined : f(checked);
+  };
+  // Just before each next check, time() minus the lock's time is `every - step + 4 min`, past the threshold.
+  const quiet = [1, 2, 3].map((k): AlertRuleTest => ({ eval_time: evalTime(k * every), alertname: staleLock.name, exp_alerts: [] }));
+  return {
+    specs: [
+      scraped(s.ctx, metrics.resticRepositoryLocksLastCheckTimestampSeconds, repo, fromCheck((c) => c)),
+      scraped(s.ctx, metrics.resticRepositoryLocks, repo, fromCheck(() => 1)),
+      scraped(s.ctx, metrics.resticRepositoryExclusiveLocks, repo, fromCheck(() => 0)),
+      scraped(s.ctx, metrics.resticRepositoryOldestLockTimestampSeconds, repo, fromCheck((c) => c - LIVE_LOCK_AGE_SECONDS)),
+    ],
+    minutes: (3 * every) / 60 + TAIL_MINUTES,
+    checks: { alert_rule_test: quiet },
+  };
+}
+
+/** How old a live restic's lock is when a check sees it: restic rewrites it every 5 minutes. */
+const LIVE_LOCK_AGE_SECONDS = 240;
+
 /** The scenarios, in the order their tests appear in each file. */
 const SCENARIOS: readonly Scenario[] = [
   {
@@ -299,6 +557,21 @@ const SCENARIOS: readonly Scenario[] = [
     }),
   },
   {
+    name: 'A backup of an empty mount point raises UnifiedBackupSourceShrunk',
+    step: LONG_STEP,
+    build: about('UnifiedBackupSourceShrunk', emptyMountPoint),
+  },
+  {
+    name: 'A run that kept its files but lost its bytes raises UnifiedBackupSourceShrunk',
+    step: SHORT_STEP,
+    build: about('UnifiedBackupSourceShrunk', lostItsBytes),
+  },
+  {
+    name: `A source that shrank for good raises UnifiedBackupSourceShrunk for ${SOURCE_FOLLOW_RUNS} runs, then its baseline follows`,
+    step: LONG_STEP,
+    build: about('UnifiedBackupSourceShrunk', shrankForGood),
+  },
+  {
     name: 'BackupMonitoringUnhealthy fires when the self-check stops reporting',
     step: SHORT_STEP,
     build: about('BackupMonitoringUnhealthy', (s, unhealthy) => {
@@ -311,6 +584,25 @@ const SCENARIOS: readonly Scenario[] = [
         ],
         // The value is the self-check's age; the description does not show it.
         ...firesExactly(s, unhealthy, firstEvalAfter(s.alerting.healthStaleSeconds, s.step), { ...host, reason: 'the self-check stopped reporting' }, () => 0),
+      };
+    }),
+  },
+  {
+    name: 'BackupMonitoringUnhealthy names the problem the self-check found, once (an invalid config)',
+    step: SHORT_STEP,
+    build: about('BackupMonitoringUnhealthy', (s, unhealthy) => {
+      const host = { hostname: s.ctx.hostname };
+      const turns = pieces([[0, 1], [TURN_MINUTE, 0]]);
+      const problem = (reason: MonitoringProblem, at: Timeline): SeriesSpec => scraped(s.ctx, metrics.backupMonitoringProblem, { ...host, reason }, at);
+      return {
+        specs: [
+          scraped(s.ctx, metrics.backupMonitoringHealthy, host, turns),
+          scraped(s.ctx, metrics.backupMonitoringLastCheck, host, (m) => m * 60),
+          // Every reason is written; only the one found is 1, and it replaces "the self-check failed".
+          ...MONITORING_PROBLEM_REASONS.map((reason) => problem(reason, reason === 'config_invalid' ? pieces([[0, 0], [TURN_MINUTE, 1]]) : () => 0)),
+          ...nodeExporter(s.ctx.scrape, () => 1, () => 0),
+        ],
+        ...firesExactly(s, unhealthy, TURN_MINUTE * 60, { ...host, reason: MONITORING_PROBLEMS.config_invalid }, () => 1),
       };
     }),
   },
@@ -346,6 +638,11 @@ const SCENARIOS: readonly Scenario[] = [
     }),
   },
   {
+    name: 'A lock that a long backup keeps refreshing never goes stale, however far apart the lock checks are',
+    step: LONG_STEP,
+    build: about('ResticStaleLock', liveLockStaysQuiet),
+  },
+  {
     name: '30 days of a daily schedule with a 30-minute random delay and normal durations raise nothing',
     step: LONG_STEP,
     build: (s) => raisesNothing(s, 30, 20_240_601),
@@ -372,6 +669,31 @@ const SCENARIOS: readonly Scenario[] = [
     step: SHORT_STEP,
     build: (s) => thresholdRecorded(s, s.alerting.dailyStaleSeconds, []),
   },
+  {
+    name: "A stanza without pgBackRest thresholds of its own gets the config's schedule; one that writes a diff threshold gets only that",
+    step: SHORT_STEP,
+    build: pgbackrestThresholdsRecorded,
+  },
+  {
+    name: 'A full backup newer than the last diff satisfies a diff schedule; the repository without one is stale',
+    step: SHORT_STEP,
+    build: about('PgbackrestBackupStale', fullCountsForDiff),
+  },
+  {
+    name: 'PgbackrestStanzaError fires on the repository in error only, with its own status code',
+    step: SHORT_STEP,
+    build: about('PgbackrestStanzaError', oneRepositoryInError),
+  },
+  {
+    name: "PgbackrestStanzaError fires with the stanza's code when no repository reports one",
+    step: SHORT_STEP,
+    build: about('PgbackrestStanzaError', stanzaOnlyInError),
+  },
+  {
+    name: 'WAL archiving counts as stuck only as of the last read of pgbackrest info: a host that read once is not stuck, one that keeps reading is',
+    step: LONG_STEP,
+    build: about('PgbackrestWalArchivingStuck', walStuckAsOfLastRead),
+  },
 ];
 
 /**
@@ -386,8 +708,10 @@ export function scenarioTests(ctx: TestContext, defs: readonly AlertDef[]): { sh
   for (const scenario of SCENARIOS) {
     const { step } = scenario;
     const s: Scene = { ctx, job, labels: jobLabelsOf(ctx, job), alerting, staleScale: staleScale(alerting.dailyStaleSeconds), step, def: (name) => defs.find((d) => d.name === name) };
-    const body = scenario.build(s);
-    if (body === undefined) continue;
+    const built = scenario.build(s);
+    if (built === undefined) continue;
+    // A long threshold must not make the test, or its generation, as long (see late-start.ts).
+    const body = startLate(built, step, (alertname) => defs.find((d) => d.name === alertname)?.forSeconds);
     const name = typeof scenario.name === 'string' ? scenario.name : scenario.name(s);
     (step === LONG_STEP ? long : short).push({ name, interval: evalTime(step), input_series: inputSeries(body.specs, body.minutes, step / 60), ...body.checks });
   }

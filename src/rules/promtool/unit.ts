@@ -7,9 +7,11 @@ import { type AlertDef, type AlertName, type QueryId } from '../alerts.js';
 import { runbookUrl } from '../groups.js';
 import { evaluateTemplate } from '../template.js';
 import { externalMetrics, metrics } from '../../schema/catalog.js';
+import { SHRINK_RATIO } from '../../config/defaults.js';
+import { PG_BACKUP_TYPES, type PgBackupType } from '../../config/model.js';
 import { type TestContext, healthySeries, scraped } from './context.js';
 import type { ExpectedAlert, UnitTest } from './model.js';
-import { type SeriesSpec, evalTime, firstEvalAfter, inputSeries, onGrid, pieces, stepAt } from './series.js';
+import { STALE, type SeriesSpec, evalTime, firstEvalAfter, inputSeries, onGrid, pieces, stepAt } from './series.js';
 
 /** How one alert behaves over time in its tests. */
 export interface AlertCase {
@@ -51,6 +53,12 @@ export function firesAt(c: { activeAt: number }, def: AlertDef, step = SHORT_STE
 }
 
 const FAIL_MINUTE = 10;
+/** A restic job's usual source in the tests: 10,000 files of 20 GiB. */
+export const SOURCE_FILES = 10_000;
+/** Bytes of that source. */
+export const SOURCE_BYTES = 20 * 1024 ** 3;
+/** pgBackRest's status code of an unreachable or unreadable repository. */
+export const PGBACKREST_OTHER_ERROR = 99;
 
 /** A status gauge: good, bad from minute 10, good again from `recoverMinute`. */
 function statusTimeline(recoverMinute: number): (m: number) => number {
@@ -104,12 +112,54 @@ function staleCase(ctx: TestContext, def: AlertDef, step: number, lastSuccess: {
   };
 }
 
+/** The backup type the PgbackrestBackupStale test follows: the config's scheduled type with the shortest threshold, else incr at the daily stale threshold. */
+export function pgbackrestTestType(ctx: TestContext): { type: PgBackupType; thresholdSeconds: number } {
+  const scheduled = PG_BACKUP_TYPES.flatMap((type) => {
+    const seconds = ctx.config.postgres.backupStaleThresholds[type];
+    return seconds === undefined ? [] : [{ type, thresholdSeconds: seconds }];
+  }).sort((a, b) => a.thresholdSeconds - b.thresholdSeconds);
+  return scheduled[0] ?? { type: 'incr', thresholdSeconds: Math.round(ctx.config.alerting.dailyStaleSeconds) };
+}
+
+/** The labels of the pgBackRest repository the tests use: the config's first that is not offsite, else the first. */
+export function pgbackrestRepoLabels(ctx: TestContext): Readonly<Record<'hostname' | 'stanza' | 'repository', string>> {
+  const repos = ctx.config.postgres.pgbackrestRepos;
+  return { hostname: ctx.hostname, stanza: ctx.stanza, repository: (repos.find((r) => !r.offsite) ?? repos[0])?.name ?? 'repo1' };
+}
+
+/**
+ * ResticStaleLock: a check every evaluation sees one shared lock whose age crosses the threshold at
+ * minute 10; then it is removed (`restic unlock`), and the next check drops its timestamp.
+ */
+function staleLockCase(ctx: TestContext, def: AlertDef, step: number, repo: Readonly<Record<string, string>>): AlertCase {
+  const lockedAt = FAIL_MINUTE * 60 - ctx.config.locks.maxAgeSeconds;
+  const activeAt = firstEvalAfter(FAIL_MINUTE * 60, step);
+  const recover = recoveryMinute(def, activeAt, step);
+  const checked = scraped(ctx, metrics.resticRepositoryLocksLastCheckTimestampSeconds, repo, (m) => m * 60);
+  return {
+    timeline: [
+      checked,
+      scraped(ctx, metrics.resticRepositoryLocks, repo, pieces([[0, 1], [recover, 0]])),
+      scraped(ctx, metrics.resticRepositoryExclusiveLocks, repo, () => 0),
+      // A series the file no longer has is marked stale at the next scrape.
+      scraped(ctx, metrics.resticRepositoryOldestLockTimestampSeconds, repo, (m) => (m < recover ? lockedAt : m === recover ? STALE : undefined)),
+    ],
+    absent: [checked, scraped(ctx, metrics.resticRepositoryLocks, repo, () => 0)],
+    activeAt,
+    recoverAt: recover * 60,
+    labels: repo,
+    value: (t) => t - lockedAt,
+    answers: { lockCheckAge: () => 0, locks: () => 1, exclusiveLocks: () => 0 },
+  };
+}
+
 /** The test timeline of every alert. */
 export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertCase {
   const job = ctx.jobLabels;
   const repo = { hostname: ctx.hostname, repository: ctx.verifyRepository };
   const stanza = { hostname: ctx.hostname, stanza: ctx.stanza };
   const offsite = { ...stanza, repository: ctx.offsiteRepository };
+  const pgRepo = pgbackrestRepoLabels(ctx);
   const c = ctx.config;
   const name: AlertName = def.name;
   switch (name) {
@@ -163,6 +213,55 @@ export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertC
         value: () => 1,
       };
     }
+    case 'UnifiedBackupSourceShrunk': {
+      // A job of 10,000 files and 20 GiB whose run at minute 10 processed a tenth of its ratio (nothing
+      // at all when the ratio is 0, which the test replaces with the default to see the rule fire).
+      const ratio = ctx.job.shrinkRatio > 0 ? ctx.job.shrinkRatio : SHRINK_RATIO;
+      const files = SOURCE_FILES;
+      const bytes = SOURCE_BYTES;
+      const shrunk = Math.floor(files * ratio * 0.1);
+      const shrunkBytes = Math.floor(bytes * ratio * 0.1);
+      const recover = recoveryMinute(def, FAIL_MINUTE * 60, step);
+      const common = [
+        scraped(ctx, metrics.resticBackupStatus, job, () => 1),
+        scraped(ctx, metrics.backupMonitoringJobShrinkRatio, job, () => ratio),
+      ];
+      const processed = [
+        scraped(ctx, metrics.resticBackupFilesProcessed, job, pieces([[0, files], [FAIL_MINUTE, shrunk], [recover, files]])),
+        scraped(ctx, metrics.resticBackupProcessedBytes, job, pieces([[0, bytes], [FAIL_MINUTE, shrunkBytes], [recover, bytes]])),
+      ];
+      return {
+        timeline: [
+          ...common,
+          ...processed,
+          scraped(ctx, metrics.resticBackupFilesProcessedBaseline, job, () => files),
+          scraped(ctx, metrics.resticBackupProcessedBaselineBytes, job, () => bytes),
+        ],
+        // A job without baselines yet (its first run): nothing to compare with.
+        absent: [...common, ...processed],
+        activeAt: FAIL_MINUTE * 60,
+        recoverAt: recover * 60,
+        labels: job,
+        value: () => shrunk / files,
+        answers: { filesProcessed: () => shrunk, bytesProcessed: () => shrunkBytes, filesBaseline: () => files, bytesBaseline: () => bytes, shrinkRatio: () => ratio },
+      };
+    }
+    case 'UnifiedBackupUnexpectedJob': {
+      // ubm health reports a job the config does not list from minute 10, until its file is gone (a
+      // fixed config, or the file aged out): the series ends with a staleness marker.
+      const unexpected = { ...job, backup_job: `${job.backup_job}-unlisted` };
+      const recover = recoveryMinute(def, FAIL_MINUTE * 60, step);
+      const lastRun = scraped(ctx, metrics.resticBackupLastRunTimestampSeconds, unexpected, () => 0);
+      return {
+        timeline: [lastRun, scraped(ctx, metrics.backupMonitoringUnexpectedJob, unexpected, (m) => (m < FAIL_MINUTE ? undefined : m < recover ? 1 : m === recover ? STALE : undefined))],
+        absent: [lastRun, scraped(ctx, metrics.backupMonitoringExpectedJob, job, () => 1)],
+        activeAt: FAIL_MINUTE * 60,
+        recoverAt: recover * 60,
+        labels: unexpected,
+        value: () => 1,
+        answers: { lastRunAge: (t) => t },
+      };
+    }
     case 'ResticVerificationFailed':
       return failedCase(ctx, def, step, { status: metrics.resticVerificationStatus, lastSuccess: metrics.resticVerificationLastSuccessTimestampSeconds }, repo);
     case 'ResticVerificationStale':
@@ -174,6 +273,12 @@ export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertC
     case 'ResticRestoreTestStale':
       return staleCase(ctx, def, step, metrics.resticRestoreTestLastSuccessTimestampSeconds, repo, c.verification.restoreTesting.staleThresholdSeconds, [
         scraped(ctx, metrics.resticRestoreTestStatus, repo, () => 1),
+      ]);
+    case 'ResticStaleLock':
+      return staleLockCase(ctx, def, step, repo);
+    case 'ResticLockCheckStale':
+      return staleCase(ctx, def, step, metrics.resticRepositoryLocksLastCheckTimestampSeconds, repo, c.locks.checkStaleSeconds, [
+        scraped(ctx, metrics.resticRepositoryLocks, repo, () => 0),
       ]);
     case 'PostgresBackupVerificationFailed':
       return failedCase(ctx, def, step, { status: metrics.postgresBackupVerificationStatus, lastSuccess: metrics.postgresBackupVerificationLastSuccessTimestampSeconds }, stanza);
@@ -187,6 +292,43 @@ export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertC
       return staleCase(ctx, def, step, metrics.postgresPgbackrestOffsiteLastSuccessTimestampSeconds, offsite, c.postgres.offsiteMaxAgeSeconds, [
         scraped(ctx, metrics.postgresPgbackrestOffsiteBackupStatus, offsite, () => 1),
       ]);
+    case 'PgbackrestBackupStale': {
+      // The threshold as the host writes it (the test passes whatever the config schedules).
+      const { type, thresholdSeconds } = pgbackrestTestType(ctx);
+      return staleCase(ctx, def, step, metrics.pgbackrestBackupLastCompletionTimestampSeconds, { ...pgRepo, backup_type: type }, thresholdSeconds, [
+        scraped(ctx, metrics.pgbackrestStanzaStatus, stanza, () => 0),
+        scraped(ctx, metrics.pgbackrestBackupStaleThresholdSeconds, { ...stanza, backup_type: type }, () => thresholdSeconds),
+      ]);
+    }
+    case 'PgbackrestWalArchivingStuck': {
+      // Read every minute; the segment last changed so long ago that it crosses the threshold at minute 10, then changes again.
+      const threshold = c.postgres.walArchiveStuckSeconds;
+      const since = FAIL_MINUTE * 60 - threshold;
+      const activeAt = firstEvalAfter(FAIL_MINUTE * 60, step);
+      const recover = recoveryMinute(def, activeAt, step);
+      const lastRead = scraped(ctx, metrics.pgbackrestInfoLastRunTimestampSeconds, stanza, (m) => m * 60);
+      return {
+        timeline: [lastRead, scraped(ctx, metrics.pgbackrestWalArchiveLastAdvanceTimestampSeconds, pgRepo, pieces([[0, since], [recover, recover * 60]]))],
+        absent: [lastRead],
+        activeAt,
+        recoverAt: recover * 60,
+        labels: pgRepo,
+        value: (t) => t - since,
+        answers: { lastReadAge: () => 0 },
+      };
+    }
+    case 'PgbackrestStanzaError': {
+      const recover = recoveryMinute(def, FAIL_MINUTE * 60, step);
+      const unreachable = pieces([[0, 0], [FAIL_MINUTE, PGBACKREST_OTHER_ERROR], [recover, 0]]);
+      return {
+        timeline: [scraped(ctx, metrics.pgbackrestStanzaStatus, stanza, unreachable), scraped(ctx, metrics.pgbackrestRepoStatus, pgRepo, unreachable)],
+        absent: [scraped(ctx, metrics.pgbackrestInfoLastRunTimestampSeconds, stanza, (m) => m * 60)],
+        activeAt: FAIL_MINUTE * 60,
+        recoverAt: recover * 60,
+        labels: pgRepo,
+        value: () => PGBACKREST_OTHER_ERROR,
+      };
+    }
     case 'BackupMonitoringUnhealthy': {
       const recover = recoveryMinute(def, FAIL_MINUTE * 60, step);
       const target = [
