@@ -15,14 +15,19 @@ export type { SeriesValue } from '../schema/series.js';
 // only when it records, and `ubm run` loads them while its command runs.
 const require = createRequire(import.meta.url);
 
+/** The prom-client classes the encoder uses. */
+interface PromClient {
+  readonly Registry: typeof RegistryType;
+  readonly Gauge: typeof GaugeType;
+}
+
+let loaded: PromClient | undefined;
+
 /** prom-client's Registry and Gauge, loaded once on first use (call it early to load them ahead). */
-export const promClient = ((): (() => { Registry: typeof RegistryType; Gauge: typeof GaugeType }) => {
-  let loaded: { Registry: typeof RegistryType; Gauge: typeof GaugeType } | undefined;
-  return () => {
-    loaded ??= { Registry: require('prom-client/lib/registry') as typeof RegistryType, Gauge: require('prom-client/lib/gauge') as typeof GaugeType };
-    return loaded;
-  };
-})();
+export function promClient(): PromClient {
+  loaded ??= { Registry: require('prom-client/lib/registry') as typeof RegistryType, Gauge: require('prom-client/lib/gauge') as typeof GaugeType };
+  return loaded;
+}
 
 /** prom-client's Counter, loaded only when a counter is written (the catalog has none today). */
 function counterClass(): typeof CounterType {
