@@ -167,7 +167,7 @@ export function pieces(from, to, blockRangeS, cuts = [], halveSingle = true) {
  * Writes one piece of history as an OpenMetrics file; returns the number of samples. `extra`
  * families hold explicit samples (the recorded series), written where they fall in the piece.
  */
-function writePiece(file, families, extra, from, to) {
+function writePiece(file, families, extra, from, to, stepS = SCRAPE_INTERVAL_S) {
   const fd = openSync(file, 'w');
   let buf = '';
   let samples = 0;
@@ -180,8 +180,10 @@ function writePiece(file, families, extra, from, to) {
     for (const s of fam.series) {
       let last;
       let head = '';
-      for (let t = from; t < to; t += SCRAPE_INTERVAL_S) {
+      for (let t = from; t < to; t += stepS) {
         const v = s.value(t);
+        // undefined: the series is not in that scrape (the simulation's outages and absent series).
+        if (v === undefined) continue;
         if (v !== last) {
           last = v;
           head = `${s.prefix}${v} `;
@@ -229,9 +231,10 @@ export function runTool(bin, args) {
 /**
  * Turns `pieceList` of the planned series (plus `extra` recorded series) into TSDB blocks in
  * `dataDir`: each piece is written as an OpenMetrics file while up to `parallel` promtool
- * processes turn earlier ones into blocks. Returns the sample count and the seconds it took.
+ * processes turn earlier ones into blocks. `stepS` is the scrape interval of the planned series;
+ * a value function returning undefined leaves that scrape's sample out. Returns the sample count and the seconds it took.
  */
-export async function buildBlocks({ promtool, workDir, dataDir, families, extra = [], pieceList, parallel = 2 }) {
+export async function buildBlocks({ promtool, workDir, dataDir, families, extra = [], pieceList, parallel = 2, stepS = SCRAPE_INTERVAL_S }) {
   const started = Date.now();
   mkdirSync(dataDir, { recursive: true });
   let samples = 0;
@@ -241,7 +244,7 @@ export async function buildBlocks({ promtool, workDir, dataDir, families, extra 
   for (const p of pieceList) {
     while (running.size >= parallel) await Promise.race(running);
     const file = join(workDir, `piece-${n++}.om`);
-    samples += writePiece(file, families, extra, p.from, p.to);
+    samples += writePiece(file, families, extra, p.from, p.to, stepS);
     const job = runTool(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', `--max-block-duration=${p.blockRangeS}s`, file, dataDir])
       .catch((e) => failures.push(e))
       .finally(() => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import { load } from 'js-yaml';
 
-/** The recording and alerting rules of the rule files in `dir` (promtool test files and inhibit rules are skipped), with the files' text. */
+/** The recording and alerting rules of the rule files in `dir` (promtool test files and inhibit rules are skipped; alerts keep their `for` and `keep_firing_for`), with the files' text. */
 export function readRuleDir(dir) {
   const records = [];
   const alerts = [];
@@ -26,7 +26,7 @@ export function readRuleDir(dir) {
     for (const g of doc.groups) {
       for (const r of g.rules ?? []) {
         if (typeof r.record === 'string') records.push({ name: r.record, expr: r.expr, group: g.name });
-        else if (typeof r.alert === 'string') alerts.push({ name: r.alert, expr: r.expr, group: g.name });
+        else if (typeof r.alert === 'string') alerts.push({ name: r.alert, expr: r.expr, group: g.name, for: r.for, keepFiringFor: r.keep_firing_for });
       }
     }
   }
@@ -50,11 +50,11 @@ export function generatedRules(repoRoot) {
   }
 }
 
-/** The design reference's expressions from the fixture file. */
+/** The design reference's expressions from the fixture file (with the design's `for` where the file gives one). */
 export function referenceExpressions(repoRoot) {
   const list = load(readFileSync(join(repoRoot, 'fixtures', 'bench', 'reference-expressions.yml'), 'utf8'));
   if (!Array.isArray(list) || list.length !== 5) throw new Error('fixtures/bench/reference-expressions.yml must list the five reference expressions');
-  return list.map((e) => ({ name: String(e.name), expr: String(e.expr) }));
+  return list.map((e) => ({ name: String(e.name), expr: String(e.expr), ...(e.for === undefined ? {} : { for: e.for }) }));
 }
 
 const DURATION_UNITS = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
@@ -76,6 +76,9 @@ export function selects(expr) {
       if (ref.name === 'VectorSelector') {
         const ident = ref.node.getChild('Identifier');
         if (ident !== null) names.add(expr.slice(ident.from, ident.to));
+        // `{__name__=~"a|b"}`: one selector of several metrics.
+        const byName = /__name__\s*=~\s*"([^"]+)"/.exec(expr.slice(ref.from, ref.to));
+        if (ident === null && byName !== null) for (const n of byName[1].split('|')) names.add(n);
       }
       if (ref.name === 'MatrixSelector' || ref.name === 'SubqueryExpr') {
         const d = ref.node.getChild('DurationExpr');

@@ -17,6 +17,11 @@ export const sections = [
   { id: 'import', run: () => importCostSection() },
   { id: 'generate', run: async () => (await import('./generate.mjs')).generateSection() },
   {
+    id: 'simulation',
+    // Loaded on demand: it needs promtool and prometheus, and takes several minutes (--quick: 3 days).
+    run: async (options) => (await import('./simulate.mjs')).simulationSection({ days: options.quick ? 3 : 30 }),
+  },
+  {
     id: 'rule-eval',
     // Loaded on demand: it needs promtool and prometheus, and takes a few minutes.
     run: async (options) => (await import('./rule-eval.mjs')).ruleEvalSection({ quick: options.quick }),

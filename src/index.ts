@@ -32,6 +32,8 @@ export { parsePgbackrestInfo, type PgbackrestStanza } from './sources/pgbackrest
 export { summarizeStanza, evaluateOffsite, type StanzaSummary, type OffsiteVerdict } from './sources/pgbackrest-summary.js';
 export { resticCheck, type ResticOutcome, type ReadData } from './sources/restic-check.js';
 export { resticRestoreTest, type RestoreTestOutcome, type RestoreTestOptions } from './sources/restic-restore-test.js';
+export { jobSelection, snapshotsArgs, type SnapshotSelection } from './sources/restic-snapshots.js';
+export { restoreTestJobs, type JobsRestoreTestOutcome, type JobRestoreOutcome, type RestoreTestJob } from './hooks/restore-test-jobs.js';
 // Config and generators (these load zod and the Grafana SDK; hooks that only record need none of them).
 export { loadConfig, loadConfigText, configJsonSchema, type LoadedConfig } from './config/load.js';
 export { ConfigError } from './config/errors.js';

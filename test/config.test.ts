@@ -39,10 +39,11 @@ describe('good configs', () => {
     expect(job(c, 'service-grafana').tags).toEqual(['grafana', 'monitoring']);
   });
 
-  it('scales the stale threshold with the frequency: daily 30 h, weekly 210 h, an OnCalendar time of day daily', () => {
+  it('adds the allowances to the interval: daily 30 h, weekly 207 h, an OnCalendar time of day daily', () => {
     const c = load('nix-export');
     expect(job(c, 'service-loki').staleThresholdSeconds).toBe(30 * 3600);
-    expect(job(c, 'service-plex').staleThresholdSeconds).toBe(210 * 3600);
+    // 168 h + 30 min randomized delay + 22.9 % of 168 h grace (38.5 h).
+    expect(job(c, 'service-plex').staleThresholdSeconds).toBe(207 * 3600);
     expect(job(c, 'system-home')).toMatchObject({ frequency: '*-*-* 03:15:00', intervalSeconds: 86_400, staleThresholdSeconds: 30 * 3600 });
   });
 
@@ -53,17 +54,17 @@ describe('good configs', () => {
     ]);
     expect(c.postgres.enabled).toBe(false);
     expect(c.verification).toMatchObject({ enabled: true, intervalSeconds: 7 * 86_400, staleThresholdSeconds: 168 * 3600 });
-    expect(c.verification.restoreTesting).toMatchObject({ enabled: true, intervalSeconds: 31 * 86_400, staleThresholdSeconds: Math.round(31 * 86_400 * 1.25) });
+    expect(c.verification.restoreTesting).toMatchObject({ enabled: true, intervalSeconds: 31 * 86_400, staleThresholdSeconds: 3_294_000 });
     expect(c.alerting).toMatchObject({ enabled: true, dailyStaleSeconds: 30 * 3600, slowMinDurationSeconds: 300, slowMinBaselineRuns: 3, healthStaleSeconds: 900, nodeExporterJob: 'node' });
     expect(c.hostnames).toEqual(['localhost']);
   });
 
   it('lets a job override beat a class override beat the global threshold, knob by knob', () => {
     const c = load('overrides');
-    // backupStaleHours 36: a factor of 1.5.
-    expect(job(c, 'home')).toMatchObject({ staleThresholdSeconds: 86_400 * 1.5 + 3600, slowMultiplier: 4 });
-    // hourly x 1.5 + expectedDuration 5m (job) + grace 1h (class system) + randomizedDelay 15m (class small).
-    expect(job(c, 'etc')).toMatchObject({ staleThresholdSeconds: 5400 + 300 + 3600 + 900, slowMultiplier: 5 });
+    // backupStaleHours 36: the interval plus (36 h - 24.5 h) / 24 h of it, plus the default randomized delay (30 min) and grace 1h (class system).
+    expect(job(c, 'home')).toMatchObject({ staleThresholdSeconds: 86_400 + 41_400 + 1800 + 3600, slowMultiplier: 4 });
+    // hourly, the same share of it, + expectedDuration 5m (job) + grace 1h (class system) + randomizedDelay 15m (class small).
+    expect(job(c, 'etc')).toMatchObject({ staleThresholdSeconds: 3600 + 1725 + 300 + 3600 + 900, slowMultiplier: 5 });
     expect(job(c, 'photos')).toMatchObject({ staleThresholdSeconds: 10 * 86_400, slowMultiplier: 3 });
     expect(job(c, 'db-dump')).toMatchObject({ intervalSeconds: 1800, staleThresholdSeconds: 7200 });
   });

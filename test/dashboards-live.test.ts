@@ -12,6 +12,7 @@ import { EXAMPLE_CONFIG } from '../src/config/example.js';
 import { loadConfig } from '../src/config/load.js';
 import type { ResolvedConfig } from '../src/config/model.js';
 import { dashboardModels, panelQueries, substituteVariables } from '../src/dashboards/index.js';
+import { recordRestoreTest } from '../src/exporter/record.js';
 import { type Server, promQuery, startNodeExporter, startPrometheus, waitFor } from './support/servers.js';
 import { tempDir } from './support/temp.js';
 import { REPO_ROOT, UBM_BIN, requireTool, toolPath } from './support/tools.js';
@@ -41,6 +42,16 @@ function resticEnv(): Record<string, string> {
   return env;
 }
 
+/** Rewrites each repository's restore-test file as `ubm verify --config` leaves it: every job of the repository covered and passed. */
+async function writeJobRestoreTests(dir: string): Promise<void> {
+  for (const hostname of config.hostnames) {
+    for (const repo of config.repositories) {
+      const jobs = config.jobs.filter((j) => j.repository === repo.name).map((j) => ({ job: j.name, success: true }));
+      await recordRestoreTest(repo.name, { success: true, durationSeconds: 12, filesRestored: 5 * jobs.length, filesFailed: 0, hostname, jobs }, { textfileDir: dir });
+    }
+  }
+}
+
 /** Writes the textfiles of every job, repository, stanza and host of the config, as the hooks would. */
 function writeTextfiles(dir: string, configFile: string): void {
   const restic = resticEnv();
@@ -63,6 +74,9 @@ function writeTextfiles(dir: string, configFile: string): void {
       ubm(['emit', 'verification', ...common, '--repository', repo.name, '--status', 'success', '--duration', '30']);
       ubm(['emit', 'restore-test', ...common, '--repository', repo.name, '--status', 'success', '--duration', '12', '--files-restored', '5', '--files-failed', '0']);
       ubm(['locks', ...common, '--repository', repo.name], [0], restic);
+      // A prune with the repository's threshold (from --config), and a post-backup check.
+      ubm(['emit', 'maintenance', ...common, '--config', configFile, '--repository', repo.name, '--operation', 'prune', '--status', 'success', '--duration', '300']);
+      ubm(['emit', 'maintenance', ...common, '--repository', repo.name, '--operation', 'check', '--status', 'success', '--duration', '60']);
     }
     for (const stanza of config.postgres.stanzas) {
       // The fixture's stanza is `main`, the example's; pgBackRest's exit 1 (findings, e.g. an old backup) still writes the metrics.
@@ -86,6 +100,7 @@ describe('dashboards against a live Prometheus', () => {
     const configFile = join(tempDir('dashboards-config'), 'example.yaml');
     writeFileSync(configFile, dump(EXAMPLE_CONFIG, { lineWidth: -1, noRefs: true }));
     writeTextfiles(dir, configFile);
+    await writeJobRestoreTests(dir);
     nodeExporter = await startNodeExporter(dir);
     prometheus = await startPrometheus(
       dump({

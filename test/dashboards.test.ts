@@ -81,13 +81,13 @@ describe('generated dashboards', () => {
 
   it('has a row per concern on the overview', () => {
     const rows = panelsOf(model(config, 'ubm-overview.json')).filter((p) => p.type === 'row').map((p) => p.title);
-    expect(rows).toEqual(['Restic backup jobs', 'PostgreSQL and pgBackRest', 'Verification and restore tests', 'Monitoring health']);
+    expect(rows).toEqual(['Restic backup jobs', 'PostgreSQL and pgBackRest', 'Verification and restore tests', 'Repository maintenance', 'Monitoring health']);
   });
 
   it('leaves out the PostgreSQL and verification rows when the config turns them off', () => {
     const off: ResolvedConfig = { ...config, postgres: { ...config.postgres, enabled: false }, verification: { ...config.verification, enabled: false } };
     const rows = panelsOf(model(off, 'ubm-overview.json')).filter((p) => p.type === 'row').map((p) => p.title);
-    expect(rows).toEqual(['Restic backup jobs', 'Monitoring health']);
+    expect(rows).toEqual(['Restic backup jobs', 'Repository maintenance', 'Monitoring health']);
   });
 
   it('links the job table rows to the job and host dashboards with their labels', () => {
@@ -104,7 +104,8 @@ describe('generated dashboards', () => {
   });
 
   it('colours a job red when it fails, orange when stale and yellow when slow, at the config thresholds', () => {
-    const custom: ResolvedConfig = { ...config, alerting: { ...config.alerting, slowBackupMultiplier: 3.5, dailyStaleSeconds: 48 * 3600 } };
+    // Every job's multiplier 3.5 too: the dashboards colour at the config's smallest multiplier, as the rules' floor.
+    const custom: ResolvedConfig = { ...config, jobs: config.jobs.map((j) => ({ ...j, slowMultiplier: 3.5 })), alerting: { ...config.alerting, slowBackupMultiplier: 3.5, dailyStaleSeconds: 48 * 3600 } };
     const table = panel(model(custom, 'ubm-overview.json'), 'Backup jobs');
     const overrides = list(obj(table.fieldConfig).overrides).map(obj);
     const stepsOf = (title: string): Json => {
@@ -114,9 +115,9 @@ describe('generated dashboards', () => {
     expect(stepsOf('Status')).toEqual([{ color: 'red', value: null }, { color: 'green', value: 1 }]);
     expect(stepsOf('Age / stale threshold')).toEqual([{ color: 'green', value: null }, { color: 'orange', value: 1 }]);
     expect(stepsOf('Duration / baseline')).toEqual([{ color: 'green', value: null }, { color: 'yellow', value: 3.5 }]);
-    // The stale ratio falls back to the daily stale threshold (48 h) and its scale (48 h / 24 h = 2 intervals).
+    // The stale ratio falls back to the interval plus its share of grace ((48 h - 24.5 h) / 24 h) and the default delay, then to the daily stale threshold (48 h).
     const ratio = list(table.targets).map(obj)[2]?.expr;
-    expect(ratio).toContain('* 2 or ');
+    expect(ratio).toContain('* 1.979167 + 1800 or ');
     expect(ratio).toContain('* 0 + 172800');
   });
 

@@ -11,6 +11,7 @@ import { postgresOffsiteGroup } from '../src/groups/postgres-offsite.js';
 import { postgresVerificationGroup } from '../src/groups/postgres-verification.js';
 import { resticBackupGroup } from '../src/groups/restic-backup.js';
 import { resticLocksGroup } from '../src/groups/restic-locks.js';
+import { resticMaintenanceGroup } from '../src/groups/restic-maintenance.js';
 import { resticRestoreTestGroup } from '../src/groups/restic-restore-test.js';
 import { resticVerificationGroup } from '../src/groups/restic-verification.js';
 import { type GroupId, allMetrics, findMetric, metrics } from '../src/schema/catalog.js';
@@ -37,8 +38,9 @@ const fullWrites: { readonly [G in GroupId]: () => readonly SeriesValue[] } = {
       summary: { filesNew: 1, filesChanged: 2, filesUnmodified: 3, dataAddedBytes: 4, totalFilesProcessed: 5, totalBytesProcessed: 6 },
     }),
   restic_verification: () => resticVerificationGroup.build([], { ...check, repository: 'r' }),
-  restic_restore_test: () => resticRestoreTestGroup.build([], { ...check, repository: 'r', filesRestored: 5, filesFailed: 0 }),
+  restic_restore_test: () => resticRestoreTestGroup.build([], { ...check, repository: 'r', filesRestored: 5, filesFailed: 0, jobs: [{ job: 'j', success: true }] }),
   restic_locks: () => resticLocksGroup.build([], { hostname, repository: 'r', locks: 2, exclusiveLocks: 1, oldestLockMs: endedAtMs - 3_600_000, endedAtMs }),
+  restic_maintenance: () => resticMaintenanceGroup.build([], { ...check, repository: 'r', operation: 'prune', exitCode: 0, staleThresholdSeconds: 756_000 }),
   postgres_verification: () => postgresVerificationGroup.build([], { ...check, stanza: 's' }),
   postgres_offsite: () => postgresOffsiteGroup.build([], { ...check, stanza: 's', repository: 'repo2' }),
   pgbackrest: () =>
@@ -51,6 +53,8 @@ const fullWrites: { readonly [G in GroupId]: () => readonly SeriesValue[] } = {
     monitoringExpectedJobsGroup.build([], {
       hostname,
       jobs: [{ name: 'j', repository: 'r', staleThresholdSeconds: 1, slowMultiplier: 2, shrinkRatio: 0.5 }],
+      checks: [{ check: 'restic_verification', stanza: '', repository: 'r', staleThresholdSeconds: 1 }],
+      writtenAtMs: 1_700_000_000_000,
       unexpected: [{ name: 'typo', repository: 'r' }],
     }),
 };
@@ -92,6 +96,44 @@ describe('the textfile groups', () => {
 /** `name{reason} value` of the problem series among a health file's series. */
 const problemLines = (series: readonly SeriesValue[]): string[] =>
   series.filter((s) => s.metric.name === metrics.backupMonitoringProblem.name).map((s) => `${s.labels.reason ?? ''} ${s.value}`);
+
+/** The values of a maintenance file's series, by metric name. */
+const valuesOf = (series: readonly SeriesValue[]): Record<string, number> => Object.fromEntries(series.map((s) => [s.metric.name, s.value]));
+
+describe('the restic_maintenance group', () => {
+  const prune = { hostname, repository: 'r', operation: 'prune' as const, durationSeconds: 12.5 };
+  const ok = resticMaintenanceGroup.build([], { ...prune, success: true, endedAtMs, staleThresholdSeconds: 756_000 });
+  const later = endedAtMs + 86_400_000;
+
+  it('keeps a failed prune\'s last success and stale threshold from the previous file, with the failure\'s exit code', () => {
+    const failed = valuesOf(resticMaintenanceGroup.build(ok, { ...prune, success: false, exitCode: 12, endedAtMs: later }));
+    expect(failed).toEqual({
+      [metrics.resticMaintenanceStatus.name]: 0,
+      [metrics.resticMaintenanceDurationSeconds.name]: 12.5,
+      [metrics.resticMaintenanceLastRunTimestampSeconds.name]: later / 1000,
+      [metrics.resticMaintenanceLastSuccessTimestampSeconds.name]: endedAtMs / 1000,
+      [metrics.resticMaintenanceExitCode.name]: 12,
+      [metrics.resticMaintenanceStaleThresholdSeconds.name]: 756_000,
+    });
+  });
+
+  it('writes no last success for an operation that never succeeded, and exit code 1 for a failure without one', () => {
+    const failed = valuesOf(resticMaintenanceGroup.build([], { ...prune, operation: 'check', success: false, endedAtMs }));
+    expect(failed[metrics.resticMaintenanceLastSuccessTimestampSeconds.name]).toBeUndefined();
+    expect(failed[metrics.resticMaintenanceExitCode.name]).toBe(1);
+  });
+
+  it('writes a stale threshold for a prune only: forget and check free no space', () => {
+    for (const operation of ['forget', 'check'] as const) {
+      const written = valuesOf(resticMaintenanceGroup.build([], { ...prune, operation, success: true, endedAtMs, staleThresholdSeconds: 756_000 }));
+      expect(written[metrics.resticMaintenanceStaleThresholdSeconds.name], operation).toBeUndefined();
+    }
+  });
+
+  it('puts each repository and operation in a file of its own', () => {
+    expect(resticMaintenanceGroup.key({ ...prune, success: true, endedAtMs })).toEqual({ repository: 'r', operation: 'prune' });
+  });
+});
 
 describe('the self-check groups', () => {
   it.each([

@@ -231,15 +231,74 @@ describe('ubm health reports the files of jobs the config does not list, and nev
     expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
     const labels = (job: string): string => `backup_job="${job}",hostname="h",repository="nas-primary"`;
     const written = samplesOf(join(dir, EXPECTED_JOBS_FILE));
-    expect(written.filter((l) => !l.startsWith(metrics.backupMonitoringJobShrinkRatio.name))).toEqual(
+    // (The checks the config turns on besides its jobs have tests of their own below.)
+    expect(written.filter((l) => !l.startsWith(metrics.backupMonitoringJobShrinkRatio.name) && !l.startsWith('backup_monitoring_expected_check_'))).toEqual(
       [
         ...['hourly-db', 'service-grafana', 'system-home'].map((j) => `backup_monitoring_expected_job{${labels(j)}} 1`),
-        `backup_monitoring_job_stale_threshold_seconds{${labels('hourly-db')}} 4500`,
-        `backup_monitoring_job_stale_threshold_seconds{${labels('service-grafana')}} 756000`,
+        // Interval + 30 min randomized delay + 22.9 % grace: 1 h 43 m 45 s hourly, 207 h weekly, 30 h daily.
+        `backup_monitoring_job_stale_threshold_seconds{${labels('hourly-db')}} 6225`,
+        `backup_monitoring_job_stale_threshold_seconds{${labels('service-grafana')}} 745200`,
         `backup_monitoring_job_stale_threshold_seconds{${labels('system-home')}} 108000`,
         ...['hourly-db', 'service-grafana', 'system-home'].map((j) => `backup_monitoring_job_slow_multiplier{${labels(j)}} 3`),
       ].sort(),
     );
+  });
+});
+
+describe('ubm health --config expects every check the config turns on', () => {
+  /** The expected-check series of the expected-jobs file, without the hostname. */
+  function checks(dir: string): string[] {
+    const names = [metrics.backupMonitoringExpectedCheckStaleThresholdSeconds.name, metrics.backupMonitoringExpectedCheckSinceTimestampSeconds.name];
+    return samplesOf(join(dir, EXPECTED_JOBS_FILE))
+      .filter((l) => names.some((n) => l.startsWith(`${n}{`)))
+      .map((l) => l.replace(',hostname="h"', ''));
+  }
+
+  it('writes each check with its labels and threshold, expected since the first self-check', async () => {
+    const dir = tempDir('health-checks');
+    chmodSync(dir, 0o755);
+    const result = await health(['--textfile-dir', dir, '--config', join(CONFIGS, 'checks.yaml')]);
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+    const since = NOW / 1000;
+    const both = (labels: string, threshold: number): string[] => [
+      `backup_monitoring_expected_check_since_timestamp_seconds{${labels}} ${since}`,
+      `backup_monitoring_expected_check_stale_threshold_seconds{${labels}} ${threshold}`,
+    ];
+    expect(checks(dir)).toEqual(
+      [
+        // verificationStaleHours (168 h) and the monthly restore test's derived threshold (31 d + 30 min + 22.9 % of 31 d).
+        ...both('check="restic_verification",repository="nas-primary",stanza=""', 604800),
+        ...both('check="restic_restore_test",repository="nas-primary",stanza=""', 3294000),
+        ...both('check="restic_verification",repository="r2-offsite",stanza=""', 604800),
+        ...both('check="restic_restore_test",repository="r2-offsite",stanza=""', 3294000),
+        // The weekly prune schedule of nas-primary; r2-offsite has none.
+        ...both('check="restic_prune",repository="nas-primary",stanza=""', 745200),
+        // pgbackrest info as often as the daily incr backup; verification weekly; the offsite copy by the design's restic job.
+        ...both('check="pgbackrest",repository="",stanza="main"', 108000),
+        ...both('check="postgres_verification",repository="",stanza="main"', 604800),
+        ...both('check="postgres_offsite",repository="r2-offsite",stanza="main"', 108000),
+      ].sort(),
+    );
+  });
+
+  it('keeps the time a check was first expected across self-checks and config changes, and drops a check the config no longer turns on', async () => {
+    const dir = tempDir('health-checks-carry');
+    chmodSync(dir, 0o755);
+    await health(['--textfile-dir', dir, '--config', join(CONFIGS, 'checks.yaml')]);
+    const sinceOf = (check: string): string[] => checks(dir).filter((l) => l.startsWith(`backup_monitoring_expected_check_since_timestamp_seconds{check="${check}"`));
+    // backup.yaml turns on verification and restore tests (the design's defaults) but no prune schedule and no PostgreSQL.
+    const later = await health(['--textfile-dir', dir, '--config', join(CONFIGS, 'backup.yaml')], NOW + DAY_MS);
+    expect(later.code).toBe(0);
+    expect(sinceOf('pgbackrest')).toEqual([]);
+    expect(sinceOf('restic_prune')).toEqual([]);
+    expect(sinceOf('restic_verification')).toEqual([`backup_monitoring_expected_check_since_timestamp_seconds{check="restic_verification",repository="nas-primary",stanza=""} ${NOW / 1000}`]);
+    const again = await health(['--textfile-dir', dir, '--config', join(CONFIGS, 'checks.yaml')], NOW + 2 * DAY_MS);
+    expect(again.code).toBe(0);
+    // Expected again from the day the config turned it on again; the check that stayed keeps its first day.
+    expect(sinceOf('pgbackrest')).toEqual([`backup_monitoring_expected_check_since_timestamp_seconds{check="pgbackrest",repository="",stanza="main"} ${(NOW + 2 * DAY_MS) / 1000}`]);
+    expect(sinceOf('restic_verification').filter((l) => l.includes('nas-primary'))).toEqual([
+      `backup_monitoring_expected_check_since_timestamp_seconds{check="restic_verification",repository="nas-primary",stanza=""} ${NOW / 1000}`,
+    ]);
   });
 });
 

@@ -39,7 +39,8 @@ const CONFIG = {
   ubm: {
     hostnames: [HOST],
     postgres: { stanzas: ['main'], repos: ['repo1', 'repo2'], walArchiveStuckAfter: `${STUCK_AFTER_SECONDS}s` },
-    alerting: { for: { [ALERT]: '0s', [STANZA_ERROR]: '0s' } },
+    // Fired on the first evaluation that sees them, and resolved on the first that does not (no keep_firing_for): the test sees repair at once.
+    alerting: { for: { [ALERT]: '0s', [STANZA_ERROR]: '0s' }, keepFiringFor: '0s' },
   },
 };
 

@@ -234,8 +234,8 @@ describe('ubm pgbackrest --from-json', () => {
   });
 
   it.each([
-    ['the default schedule (full weekly, incr daily)', '', ['full 756000', 'incr 108000']],
-    ['a schedule with daily diffs and no incr', 'ubm: { postgres: { schedule: { diff: daily, incr: false } } }\n', ['diff 108000', 'full 756000']],
+    ['the default schedule (full weekly, incr daily)', '', ['full 745200', 'incr 108000']],
+    ['a schedule with daily diffs and no incr', 'ubm: { postgres: { schedule: { diff: daily, incr: false } } }\n', ['diff 108000', 'full 745200']],
   ])('writes the stale thresholds of %s with --config, and none without', async (_case, yaml, expected) => {
     const config = join(tempDir('pgbr-schedule-config'), 'backup.yaml');
     writeFileSync(config, `postgres: { enable: true, pgbackrest: { enableOffsite: false } }\n${yaml}`);

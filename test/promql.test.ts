@@ -84,16 +84,18 @@ describe('per-job thresholds shared by the recording rules and the dashboards', 
     expect(validateExpr(build(rawSeriesForm(filter)).replace('$hostname', '.*'))).toEqual([]);
   });
 
-  it('writes the config numbers into both forms alike: the interval scale and the daily stale threshold', () => {
+  it('writes the config numbers into both forms alike: the grace factor, the default randomized delay and the daily stale threshold', () => {
     for (const expr of [staleThresholdExpr(PER_JOB_FORM, 25 * 3600), staleThresholdExpr(rawSeriesForm(filter), 25 * 3600)]) {
-      expect(expr).toContain(' * 1.041667');
+      // 25 h daily leaves (25 h - 24 h - 30 min) / 24 h = 2.08 % of the interval as grace, plus the 30-minute delay.
+      expect(expr).toContain(' * 1.020833 + 1800');
       expect(expr).toMatch(/ 90000$/);
     }
   });
 
   it('writes the config numbers into both forms alike: the slow multiplier and the minimum of baseline runs', () => {
     for (const expr of [slowThresholdExpr(PER_JOB_FORM, 2.5, 4), slowThresholdExpr(rawSeriesForm(filter), 2.5, 4)]) {
-      expect(expr).toMatch(/ 2\.5\)\s\* on \(hostname, backup_job, repository\) /);
+      // The largest of the spread factor, the health multiplier and the floor, times the baseline.
+      expect(expr).toMatch(/, 2\.5\)\s\* on \(hostname, backup_job, repository\) /);
       expect(expr).toMatch(/restic_backup_duration_baseline_runs\S* >= 4$/);
     }
   });

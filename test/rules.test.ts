@@ -102,7 +102,7 @@ describe('expressions', () => {
     expect(() => buildGroups(example, recordDefs(example), [def as AlertDef])).toThrow(message);
   });
 
-  it('select 16 series of a backup job in its alerts and 9 in the recording rules, one sample each', () => {
+  it('select 12 series of a backup job in its alerts and 9 in the recording rules, one sample each', () => {
     const names = new Set([...allMetrics.map((m) => m.name), ...RECORDED_METRICS.map((m) => m.name)]);
     const jobGroup = ruleGroups(example).find((g) => g.name === 'ubm-backup-jobs');
     const selectors = Object.fromEntries(
@@ -117,7 +117,7 @@ describe('expressions', () => {
       UnifiedBackupSlow: 3,
       UnifiedBackupNeverReported: 2,
       UnifiedBackupUnexpectedJob: 1,
-      UnifiedBackupSourceShrunk: 6,
+      UnifiedBackupSourceShrunk: 2,
     });
   });
 
@@ -166,11 +166,13 @@ describe('generated files', () => {
     }
   });
 
-  it('mute Stale, Slow and NeverReported of a host while its monitoring is unhealthy, and Stale while the same job failed', () => {
+  it('mute Stale, Slow and every NeverReported of a host while its monitoring is unhealthy, and Stale while the same job failed', () => {
     const inhibit = load(generateRuleFiles(example, ctx).get(RULE_FILES.inhibit) ?? '') as { inhibit_rules: unknown[] };
     expect(inhibit.inhibit_rules).toContainEqual({
       source_matchers: ['alertname="BackupMonitoringUnhealthy"'],
-      target_matchers: ['alertname=~"UnifiedBackupStale|UnifiedBackupSlow|UnifiedBackupNeverReported"'],
+      target_matchers: [
+        'alertname=~"UnifiedBackupStale|UnifiedBackupSlow|UnifiedBackupNeverReported|ResticVerificationNeverReported|ResticRestoreTestNeverReported|ResticMaintenanceNeverReported|PostgresBackupVerificationNeverReported|PostgresOffsiteBackupNeverReported|PgbackrestNeverReported"',
+      ],
       equal: ['hostname'],
     });
     expect(inhibit.inhibit_rules).toContainEqual({

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/errors.js';
 import { loadConfigText } from '../src/config/load.js';
-import { BASELINE_ALPHA, SOURCE_FOLLOW_RUNS, type BackupSummaryFigures, resticBackupGroup } from '../src/groups/restic-backup.js';
+import { SOURCE_BASELINE_ALPHA, SOURCE_FOLLOW_RUNS, type BackupSummaryFigures, resticBackupGroup } from '../src/groups/restic-backup.js';
 import { metrics } from '../src/schema/catalog.js';
 import type { SeriesValue } from '../src/schema/series.js';
 
@@ -43,7 +43,7 @@ const full = { files: 1000, bytes: 4_000_000 };
 const empty = { files: 0, bytes: 0 };
 const quarter = { files: 250, bytes: 1_000_000 };
 /** The baseline after a first run of `a` and a second of `b`, rounded as written. */
-const ewma = (a: number, b: number): number => Math.round(BASELINE_ALPHA * b + (1 - BASELINE_ALPHA) * a);
+const ewma = (a: number, b: number): number => Math.round(SOURCE_BASELINE_ALPHA * b + (1 - SOURCE_BASELINE_ALPHA) * a);
 
 describe('the source baselines ubm run keeps', () => {
   it.each<[string, readonly Step[], Written]>([

@@ -87,6 +87,15 @@ in
       Nice = 10;
       IOSchedulingClass = "idle";
     };
+    # Prune each repository on its pruneSchedule (weekly), recorded as a prune. Give the jobs of
+    # services.restic.backups no pruneOpts: the restic module would prune after every backup, in
+    # the backup's unit, unrecorded (its ExecStopPost= line cannot tell a failed prune from a failed backup).
+    restic-prune-nas-primary = ubmService "restic forget --prune of nas-primary, recorded by ubm" [ pkgs.restic ] {
+      EnvironmentFile = "/run/secrets/restic-nas-primary.env";
+      ExecStart = "${ubm} run --operation prune --repository nas-primary --config ${backupConfig} -- ${pkgs.restic}/bin/restic forget --prune --keep-daily 7 --keep-weekly 5 --keep-monthly 12";
+      Nice = 10;
+      IOSchedulingClass = "idle";
+    };
     # restic check weekly and a sample-restore test monthly (the design's verification schedules).
     ubm-verify-nas-primary = ubmService "ubm: restic check of nas-primary" [ pkgs.restic ] {
       EnvironmentFile = "/run/secrets/restic-nas-primary.env";
@@ -96,7 +105,7 @@ in
     };
     ubm-restore-test-nas-primary = ubmService "ubm: sample-restore test of nas-primary" [ pkgs.restic ] {
       EnvironmentFile = "/run/secrets/restic-nas-primary.env";
-      ExecStart = "${ubm} verify --repository nas-primary --skip-check --sample-files 5";
+      ExecStart = "${ubm} verify --repository nas-primary --skip-check --sample-files 5 --config ${backupConfig}";
       PrivateTmp = true;
       Nice = 10;
       IOSchedulingClass = "idle";
@@ -111,6 +120,7 @@ in
     "pgbackrest-backup-${stanza}" = timer "*-*-* 01:00:00" { RandomizedDelaySec = "15min"; };
     "ubm-pgbackrest-${stanza}" = timer "hourly" { };
     "ubm-pgbackrest-verify-${stanza}" = timer "weekly" { RandomizedDelaySec = "1h"; };
+    restic-prune-nas-primary = timer "Sat *-*-* 05:00:00" { RandomizedDelaySec = "1h"; };
     ubm-verify-nas-primary = timer "Sun *-*-* 03:00:00" { RandomizedDelaySec = "1h"; };
     ubm-restore-test-nas-primary = timer "*-*-01 04:00:00" { RandomizedDelaySec = "1h"; };
     ubm-health = {

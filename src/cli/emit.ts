@@ -2,6 +2,7 @@
 import {
   recordBackup,
   recordHealth,
+  recordMaintenance,
   recordPostgresOffsite,
   recordPostgresVerification,
   recordRestoreTest,
@@ -12,19 +13,21 @@ import {
 import { UsageError } from '../util/errors.js';
 import { quote } from '../util/quote.js';
 import { type FlagSpec, type ParsedFlags, parseFlags } from './flags.js';
+import type { ResolvedConfig } from '../config/model.js';
 import type { Io } from './io.js';
+import { OPERATION_FLAG, operationFlag, pruneThresholdOf } from './maintenance-flags.js';
 import {
   EXPECTED_INTERVAL_FLAG,
   JOB_FLAG,
   REPOSITORY_FLAG,
   STANZA_FLAG,
+  configFlag,
   configTargetFlagSpecs,
   countFlag,
   durationFlag,
   labelFlag,
   resolveTarget,
   statusFlag,
-  withConfigFlag,
 } from './target-flags.js';
 
 /** What a family's write gets: the checked target and hostname, and the time. */
@@ -32,6 +35,8 @@ interface EmitContext {
   readonly target: RecordTarget;
   readonly hostname: string;
   readonly endedAtMs: number;
+  /** The config `--config` names, when it does. */
+  readonly config?: ResolvedConfig | undefined;
 }
 
 /** One `emit` family: its flags, a line of help, and how it records. */
@@ -136,6 +141,40 @@ const families: Readonly<Record<string, Family>> = {
         );
     },
   },
+  maintenance: {
+    description: 'Records a maintenance run of a repository: forget, prune (restic forget --prune) or check (last success is carried forward).',
+    flags: {
+      repository: REPOSITORY_FLAG,
+      operation: OPERATION_FLAG,
+      status: STATUS,
+      duration: DURATION(true),
+      'exit-code': count('exit code of the maintenance command (default 0 on success, 1 on failure)'),
+    },
+    prepare: (v) => {
+      const repository = labelFlag(v, 'repository');
+      const operation = operationFlag(v);
+      const success = statusFlag(v);
+      const durationSeconds = durationFlag(v, 'duration', true);
+      const exitCode = countFlag(v, 'exit-code', 255);
+      return (ctx) => {
+        // With --config, a prune carries the repository's threshold from its pruneSchedule; else the previous one is kept.
+        const staleThresholdSeconds = pruneThresholdOf(ctx.config, repository, operation);
+        return recordMaintenance(
+          {
+            repository,
+            operation,
+            success,
+            durationSeconds,
+            hostname: ctx.hostname,
+            endedAtMs: ctx.endedAtMs,
+            ...(exitCode === undefined ? {} : { exitCode }),
+            ...(staleThresholdSeconds === undefined ? {} : { staleThresholdSeconds }),
+          },
+          ctx.target,
+        );
+      };
+    },
+  },
   'postgres-verification': {
     description: 'Records a PostgreSQL backup verification of a stanza.',
     flags: { stanza: STANZA_FLAG, status: STATUS, duration: DURATION(false) },
@@ -191,7 +230,8 @@ export async function emit(argv: readonly string[], io: Io): Promise<number> {
   const parsed = parseFlags(rest, { ...family.flags, ...configTargetFlagSpecs }, { usage: `ubm emit ${name} [FLAGS...]`, description: family.description, print: io.stdout });
   if (parsed === undefined) return 0;
   const write = family.prepare(parsed.values);
-  const { target, hostname } = resolveTarget(await withConfigFlag('emit', parsed.values, io), io);
-  await write({ target, hostname, endedAtMs: io.now() });
+  const { values, config } = await configFlag('emit', parsed.values, io);
+  const { target, hostname } = resolveTarget(values, io);
+  await write({ target, hostname, endedAtMs: io.now(), config });
   return 0;
 }

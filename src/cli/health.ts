@@ -18,6 +18,7 @@ import { decodeUtf8Strict } from '../exporter/parse.js';
 import { DEFAULT_TEXTFILE_DIR, type OwnFile, migrateLegacyFile, recogniseOwnFile, resolveHostname, resolveTextfileDir } from '../exporter/textfile.js';
 import { type MonitoringProblem, metrics } from '../schema/catalog.js';
 import { monitoringExpectedJobsGroup } from '../groups/monitoring-expected-jobs.js';
+import { configuredChecks } from '../config/expected-checks.js';
 import { type Reader, directoryAccessProblem, fileAccessProblem, lookupReader, primaryGidLookup, writableByOthersAt } from '../hooks/textfile-access.js';
 import { type JobFile, type TextFile, type TextfileFinding, judgeTextfiles, staleTempFiles, unexpectedJobFiles } from '../hooks/textfile-health.js';
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from '../util/duration.js';
@@ -221,7 +222,8 @@ export async function health(argv: readonly string[], io: Io): Promise<number> {
   if (config !== undefined) {
     const jobs = config.jobs.map((j) => ({ name: j.name, repository: j.repository, staleThresholdSeconds: j.staleThresholdSeconds, slowMultiplier: j.slowMultiplier, shrinkRatio: j.shrinkRatio }));
     const unexpected = sortUnexpectedJobs(dir, config, hostname, io);
-    await record(target, monitoringExpectedJobsGroup, { hostname, jobs, unexpected: unexpected.map((f) => ({ name: f.name, repository: f.repository })) });
+    const checks = configuredChecks(config);
+    await record(target, monitoringExpectedJobsGroup, { hostname, jobs, checks, writtenAtMs: nowMs, unexpected: unexpected.map((f) => ({ name: f.name, repository: f.repository })) });
   }
 
   const dirAccess = directoryAccessProblem(dir, reader);

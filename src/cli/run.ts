@@ -5,18 +5,23 @@
  * problem is one line on stderr, the run is recorded if it can be, and a successful command whose
  * monitoring failed exits MONITORING_FAILED_EXIT_CODE, never 0.
  */
+import type { ResolvedConfig } from '../config/model.js';
 import { resolveHostname } from '../exporter/dirs.js';
 import type { RecordTarget } from '../exporter/record.js';
-import { MONITORING_FAILED_EXIT_CODE, runBackup, runExitCode } from '../hooks/run-backup.js';
+import { MONITORING_FAILED_EXIT_CODE, type RunBackupResult, runBackup, runExitCode } from '../hooks/run-backup.js';
+import { runMaintenance } from '../hooks/run-maintenance.js';
+import type { MaintenanceOperation } from '../schema/catalog.js';
 import { OUTPUT_DRAIN_LIMIT_MS, OUTPUT_IDLE_GRACE_MS, runCommand } from '../hooks/run-command.js';
 import { UsageError } from '../util/errors.js';
 import { oneLine, quote } from '../util/quote.js';
 import { type FlagSpec, type ParsedFlags, parseFlags, renderHelp, stringFlag } from './flags.js';
 import type { Io } from './io.js';
+import { OPERATION_FLAG, operationFlag, pruneThresholdOf } from './maintenance-flags.js';
 import {
   EXPECTED_INTERVAL_FLAG,
   JOB_FLAG,
   REPOSITORY_FLAG,
+  configFlag,
   configTargetFlagSpecs,
   durationFlag,
   labelFlag,
@@ -26,12 +31,14 @@ import {
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   job: JOB_FLAG,
+  operation: { ...OPERATION_FLAG, help: `instead of --job: COMMAND is a maintenance run of the repository (${OPERATION_FLAG.help.replace(/; required$/, '')})` },
   repository: REPOSITORY_FLAG,
   'expected-interval': EXPECTED_INTERVAL_FLAG,
   ...configTargetFlagSpecs,
 };
 
-const USAGE = 'ubm run --job J --repository R [--textfile-dir DIR | --pushgateway URL] [--config FILE] [--hostname H] [--expected-interval D] -- COMMAND...';
+const USAGE = `ubm run --job J --repository R [--textfile-dir DIR | --pushgateway URL] [--config FILE] [--hostname H] [--expected-interval D] -- COMMAND...
+       ubm run --operation forget|prune|check --repository R [--textfile-dir DIR | --pushgateway URL] [--config FILE] [--hostname H] -- COMMAND...`;
 const DESCRIPTION = `Runs COMMAND (typically \`restic backup --json ...\`) with its input and output passed through, times it,
 reads restic's JSON summary when there is one, records the run's metrics and exits with the command's
 own exit code (128+N when a signal N killed it; SIGTERM, SIGINT, SIGHUP and SIGQUIT are forwarded to it).
@@ -42,18 +49,38 @@ Monitoring never blocks a backup: once COMMAND follows '--', it runs whatever is
 the config or the textfile directory. Each problem is one line on stderr, and the run is recorded when
 the job, the repository and the textfile directory (or Pushgateway) are usable.
 
+With --operation instead of --job, COMMAND is a maintenance run of the repository after the backups:
+prune for \`restic forget --prune\` (what NixOS's pruneOpts runs) or \`restic prune\`, forget for a \`restic forget\`
+without --prune (it frees no space), check for a \`restic check\`. Its status, duration, exit code and last
+success are recorded per repository and operation; a prune given --config also records the repository's
+prune stale threshold, derived from its pruneSchedule.
+
 Exit codes: COMMAND's own when it failed; 0 when it succeeded and the run was recorded;
 ${MONITORING_FAILED_EXIT_CODE} when it succeeded but the run could not be recorded or ubm's own setup had a problem
 (stderr says which; restic never exits ${MONITORING_FAILED_EXIT_CODE}); 2 when no COMMAND follows '--' (a usage error: nothing runs).`;
 
-/** Where and how the run is recorded, when it can be. */
-interface Recording {
+/** Where and how a backup run is recorded, when it can be. */
+interface BackupRecording {
+  readonly kind: 'backup';
   readonly job: string;
   readonly repository: string;
   readonly hostname: string;
   readonly target: RecordTarget;
   readonly expectedIntervalSeconds?: number;
 }
+
+/** Where and how a maintenance run (`--operation`) is recorded, when it can be. */
+interface MaintenanceRecording {
+  readonly kind: 'maintenance';
+  readonly operation: MaintenanceOperation;
+  readonly repository: string;
+  readonly hostname: string;
+  readonly target: RecordTarget;
+  readonly staleThresholdSeconds?: number;
+}
+
+/** Where and how the run is recorded, when it can be. */
+type Recording = BackupRecording | MaintenanceRecording;
 
 /** What `ubm run` knows before the command starts: its own problems, one line each, and the recording when one is possible. */
 interface RunSetup {
@@ -101,14 +128,18 @@ function readFlags(flagArgs: readonly string[]): { values: ParsedFlags; problems
   }
 }
 
-/** Where the run is recorded, or undefined, with the reason among `problems`, when that is unknown or unusable. */
-async function recordTarget(values: ParsedFlags, spoilt: ReadonlySet<string>, io: Io, problems: string[]): Promise<RecordTarget | undefined> {
-  if (spoilt.has('textfile-dir') || spoilt.has('pushgateway')) return undefined;
+/**
+ * Where the run is recorded, or no target, with the reason among `problems`, when that is unknown or
+ * unusable; and the config, when `--config` names one that loads.
+ */
+async function recordTarget(values: ParsedFlags, spoilt: ReadonlySet<string>, io: Io, problems: string[]): Promise<{ target?: RecordTarget; config?: ResolvedConfig }> {
+  if (spoilt.has('textfile-dir') || spoilt.has('pushgateway')) return {};
   let flags = values;
+  let config: ResolvedConfig | undefined;
   let configFailed = spoilt.has('config');
   if (!configFailed) {
     try {
-      flags = await withConfigFlag('run', values, io);
+      ({ values: flags, config } = await configFlag('run', values, io));
     } catch (err) {
       problems.push(firstLine(err));
       configFailed = true;
@@ -118,14 +149,30 @@ async function recordTarget(values: ParsedFlags, spoilt: ReadonlySet<string>, io
   if (configFailed && !named) {
     // The directory the config names is unknown; node_exporter's default would only be a guess.
     problems.push('no textfile directory to record the run in: the config could not be read, and neither --textfile-dir nor $UBM_TEXTFILE_DIR names one');
-    return undefined;
+    return {};
   }
+  const loaded = config === undefined ? {} : { config };
   try {
-    return resolveTarget({ ...flags, hostname: undefined }, io).target;
+    return { target: resolveTarget({ ...flags, hostname: undefined }, io).target, ...loaded };
   } catch (err) {
     problems.push(firstLine(err));
-    return undefined;
+    return loaded;
   }
+}
+
+/** Whether the flags ask for a maintenance run (`--operation`, even one without its value). */
+function isMaintenance(values: ParsedFlags, spoilt: ReadonlySet<string>): boolean {
+  return values.operation !== undefined || spoilt.has('operation');
+}
+
+/** The flags that a maintenance run cannot take, one problem each: --job (which run is it?) and --expected-interval (a backup's). */
+function maintenanceConflicts(values: ParsedFlags, spoilt: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  if (values.job !== undefined || spoilt.has('job')) out.push("--job and --operation exclude each other: --job records a backup job's run, --operation a maintenance run of the repository");
+  if (values['expected-interval'] !== undefined || spoilt.has('expected-interval')) {
+    out.push("--expected-interval is a backup job's: a prune's threshold comes from the repository's pruneSchedule (give --config)");
+  }
+  return out;
 }
 
 /** Reads the flags, the config and the target without ever refusing: every problem becomes a line. */
@@ -141,16 +188,40 @@ async function prepare(flagArgs: readonly string[], io: Io): Promise<RunSetup> {
       return undefined;
     }
   };
+  if (isMaintenance(values, spoilt)) return prepareMaintenance(values, spoilt, io, problems, read);
   const job = read('job', () => labelFlag(values, 'job'));
   const repository = read('repository', () => labelFlag(values, 'repository'));
   // A bad interval or hostname costs only that value: the previous interval is carried forward, the host's name is the label.
   const expectedIntervalSeconds = read('expected-interval', () => durationFlag(values, 'expected-interval'));
   const hostname = read('hostname', () => resolveHostname(stringFlag(values, 'hostname'))) ?? resolveHostname(undefined);
-  const target = await recordTarget(values, spoilt, io, problems);
+  const { target } = await recordTarget(values, spoilt, io, problems);
   if (job === undefined || repository === undefined || target === undefined) return { problems };
   return {
     problems,
-    recording: { job, repository, hostname, target, ...(expectedIntervalSeconds === undefined ? {} : { expectedIntervalSeconds }) },
+    recording: { kind: 'backup', job, repository, hostname, target, ...(expectedIntervalSeconds === undefined ? {} : { expectedIntervalSeconds }) },
+  };
+}
+
+/** prepare() for `--operation`: a maintenance run, never recorded when --job makes it unclear which run it is. */
+async function prepareMaintenance(
+  values: ParsedFlags,
+  spoilt: ReadonlySet<string>,
+  io: Io,
+  problems: string[],
+  read: <T>(name: string, parse: () => T) => T | undefined,
+): Promise<RunSetup> {
+  const conflicts = maintenanceConflicts(values, spoilt);
+  problems.push(...conflicts);
+  const operation = read('operation', () => operationFlag(values));
+  const repository = read('repository', () => labelFlag(values, 'repository'));
+  const hostname = read('hostname', () => resolveHostname(stringFlag(values, 'hostname'))) ?? resolveHostname(undefined);
+  const { target, config } = await recordTarget(values, spoilt, io, problems);
+  const ambiguous = values.job !== undefined || spoilt.has('job');
+  if (operation === undefined || repository === undefined || target === undefined || ambiguous) return { problems };
+  const staleThresholdSeconds = pruneThresholdOf(config, repository, operation);
+  return {
+    problems,
+    recording: { kind: 'maintenance', operation, repository, hostname, target, ...(staleThresholdSeconds === undefined ? {} : { staleThresholdSeconds }) },
   };
 }
 
@@ -162,11 +233,28 @@ async function refuse(flagArgs: readonly string[], dashes: number, io: Io): Prom
     throw new UsageError(dashes === -1 ? `put the command after '--' (ubm run --job J --repository R -- ${oneLine(stray)} ...)` : `unexpected argument ${quote(stray)} before '--'`);
   }
   const values = parsed?.values ?? {};
-  labelFlag(values, 'job');
+  if (values.operation !== undefined) {
+    const [conflict] = maintenanceConflicts(values, new Set());
+    if (conflict !== undefined) throw new UsageError(conflict);
+    operationFlag(values);
+  } else {
+    labelFlag(values, 'job');
+    durationFlag(values, 'expected-interval');
+  }
   labelFlag(values, 'repository');
-  durationFlag(values, 'expected-interval');
   resolveTarget(await withConfigFlag('run', values, io), io);
-  throw new UsageError("missing command: put it after '--' (ubm run --job J --repository R -- restic backup ...)");
+  const example = values.operation === undefined ? '--job J --repository R -- restic backup' : '--operation prune --repository R -- restic forget --prune';
+  throw new UsageError(`missing command: put it after '--' (ubm run ${example} ...)`);
+}
+
+/** Runs the command and records it as the recording says: a backup job's run or a maintenance run. */
+function record(recording: Recording, options: { env: NodeJS.ProcessEnv; cwd: string; command: readonly string[]; now: () => number }): Promise<RunBackupResult> {
+  if (recording.kind === 'maintenance') {
+    const { kind: _kind, ...maintenance } = recording;
+    return runMaintenance({ ...maintenance, ...options });
+  }
+  const { kind: _kind, ...backup } = recording;
+  return runBackup({ ...backup, ...options });
 }
 
 /** `ubm run`: flags before `--`, the command after it. */
@@ -193,7 +281,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     say('the run was not recorded (see above)');
     return runExitCode(result.exitCode, false);
   }
-  const result = await runBackup({ ...recording, ...spawnOptions, command, now: io.now });
+  const result = await record(recording, { ...spawnOptions, command, now: io.now });
   if (result.startError !== undefined) say(result.startError);
   if (result.outputError !== undefined) say(result.outputError);
   // Never turn a failed backup into a success, nor hide a metrics failure behind a successful one.

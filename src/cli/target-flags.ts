@@ -1,4 +1,5 @@
 /** The flags several commands share: where metrics go, the hostname and the job, repository and stanza labels, validated before anything runs. */
+import type { ResolvedConfig } from '../config/model.js';
 import type { RecordTarget } from '../exporter/record.js';
 import { parsePushgatewayUrl } from '../exporter/pushgateway-url.js';
 import { DEFAULT_TEXTFILE_DIR, checkTextfileDir, resolveHostname, resolveTextfileDir } from '../exporter/dirs.js';
@@ -43,10 +44,16 @@ export const configTargetFlagSpecs: Readonly<Record<string, FlagSpec>> = {
  * rest of a recording command. A bad config prints its problems and throws, as for `ubm health`.
  */
 export async function withConfigFlag(command: string, values: ParsedFlags, io: Io): Promise<ParsedFlags> {
+  return (await configFlag(command, values, io)).values;
+}
+
+/** withConfigFlag, with the config itself too (undefined without `--config`), for a command that reads more of it than the directory. */
+export async function configFlag(command: string, values: ParsedFlags, io: Io): Promise<{ values: ParsedFlags; config?: ResolvedConfig }> {
   const path = stringFlag(values, 'config');
-  if (path === undefined) return values;
+  if (path === undefined) return { values };
   const { loadOptionalConfig, withConfigTextfileDir } = await import('./optional-config.js');
-  return withConfigTextfileDir(values, loadOptionalConfig(command, path, io), io);
+  const config = loadOptionalConfig(command, path, io);
+  return { values: withConfigTextfileDir(values, config, io), ...(config === undefined ? {} : { config }) };
 }
 
 /** `--job`: the backup job's label. */

@@ -13,9 +13,31 @@ export const BACKUP_STALE_HOURS = 30;
 /** The daily stale threshold in seconds at the default backupStaleHours. */
 export const DAILY_STALE_SECONDS = BACKUP_STALE_HOURS * SECONDS_PER_HOUR;
 
-/** The factor by which every job's stale threshold exceeds its interval: the daily stale threshold over a day (30 h / 24 h = 1.25). */
-export function staleScale(dailyStaleSeconds: number): number {
-  return dailyStaleSeconds / SECONDS_PER_DAY;
+/**
+ * The share of its interval that a schedule's derived stale threshold allows as grace: what the daily
+ * stale threshold leaves over a day and the default randomized delay ((30 h - 24 h - 30 min) / 24 h = 22.9 %).
+ */
+export function graceShare(dailyStaleSeconds: number): number {
+  return Math.max(0, dailyStaleSeconds - SECONDS_PER_DAY - RANDOMIZED_DELAY_SECONDS) / SECONDS_PER_DAY;
+}
+
+/** What a derived stale threshold adds to a schedule's interval (each a duration in seconds; absent ones take their defaults). */
+export interface StaleAllowances {
+  readonly randomizedDelay?: number | undefined;
+  readonly expectedDuration?: number | undefined;
+  readonly grace?: number | undefined;
+}
+
+/**
+ * A schedule's derived stale threshold in seconds: its allowances added, not multiplied, so that a
+ * timer's randomized delay counts in full however short the interval:
+ * interval x (1 + graceShare) + randomizedDelay + expectedDuration + grace.
+ * With the defaults, daily gives backupStaleHours itself.
+ */
+export function derivedStaleSeconds(intervalSeconds: number, dailyStaleSeconds: number, a: StaleAllowances = {}): number {
+  return Math.round(
+    intervalSeconds * (1 + graceShare(dailyStaleSeconds)) + (a.randomizedDelay ?? RANDOMIZED_DELAY_SECONDS) + (a.expectedDuration ?? EXPECTED_DURATION_SECONDS) + (a.grace ?? GRACE_SECONDS),
+  );
 }
 
 /** Default of `monitoring.alerting.thresholds.slowBackupMultiplier` (see schema.ts). */
@@ -32,6 +54,9 @@ export const SLOW_MIN_DURATION_SECONDS = 300;
 
 /** Default of `ubm.alerting.slowMinBaselineRuns` (see schema.ts). */
 export const SLOW_MIN_BASELINE_RUNS = 3;
+
+/** Default of `ubm.alerting.keepFiringFor`, in seconds (see schema.ts). */
+export const KEEP_FIRING_FOR_SECONDS = 2 * SECONDS_PER_HOUR + 15 * 60;
 
 /** Default of `ubm.alerting.healthStaleAfter`, in seconds (see schema.ts). */
 export const HEALTH_STALE_SECONDS = 900;
@@ -84,14 +109,17 @@ export const DEFAULT_FREQUENCY = 'daily';
 /** Default of `verification.schedule` (see schema.ts). */
 export const VERIFICATION_SCHEDULE = 'weekly';
 
+/** The prune schedule of a repository whose `pruneSchedule` is absent or empty (see `repositories.<name>.pruneSchedule` in schema.ts). */
+export const PRUNE_SCHEDULE = 'weekly';
+
 /** Default of `verification.restoreTesting.schedule` (see schema.ts). */
 export const RESTORE_TEST_SCHEDULE = 'monthly';
 
 /** Default of `postgres.verification.schedule` (see schema.ts). */
 export const PG_VERIFICATION_SCHEDULE = 'weekly';
 
-/** Default of `ubm.jobs.<job>.randomizedDelay` and `ubm.classes.<tag>.randomizedDelay`, in seconds (see schema.ts). */
-export const RANDOMIZED_DELAY_SECONDS = 0;
+/** Default of `ubm.jobs.<job>.randomizedDelay` and `ubm.classes.<tag>.randomizedDelay`, in seconds (see schema.ts): the design's timers' RandomizedDelaySec. */
+export const RANDOMIZED_DELAY_SECONDS = 30 * 60;
 /** Default of `ubm.jobs.<job>.expectedDuration` and `ubm.classes.<tag>.expectedDuration`, in seconds (see schema.ts). */
 export const EXPECTED_DURATION_SECONDS = 0;
 /** Default of `ubm.jobs.<job>.grace` and `ubm.classes.<tag>.grace`, in seconds (see schema.ts). */
@@ -111,6 +139,8 @@ export const SHRUNK_FOR_SECONDS = 5 * 60;
 export const UNEXPECTED_JOB_FOR_SECONDS = 0;
 /** Default `for:` of ResticStaleLock and ResticLockCheckStale, in seconds (see schema.ts). */
 export const LOCK_FOR_SECONDS = 0;
+/** Default `for:` of the NeverReported alerts of checks (their threshold already is the wait), in seconds (see schema.ts). */
+export const CHECK_NEVER_REPORTED_FOR_SECONDS = 10 * 60;
 /** Default `for:` of BackupMonitoringUnhealthy, in seconds (see schema.ts). */
 export const UNHEALTHY_FOR_SECONDS = 5 * 60;
 
@@ -136,6 +166,14 @@ export function defaultForSeconds(dailyStaleSeconds: number): Record<AlertName, 
     PgbackrestStanzaError: FAILED_FOR_SECONDS,
     ResticStaleLock: LOCK_FOR_SECONDS,
     ResticLockCheckStale: LOCK_FOR_SECONDS,
+    ResticMaintenanceFailed: FAILED_FOR_SECONDS,
+    ResticMaintenanceStale: STALE_FOR_SECONDS,
+    ResticVerificationNeverReported: CHECK_NEVER_REPORTED_FOR_SECONDS,
+    ResticMaintenanceNeverReported: CHECK_NEVER_REPORTED_FOR_SECONDS,
+    ResticRestoreTestNeverReported: CHECK_NEVER_REPORTED_FOR_SECONDS,
+    PostgresBackupVerificationNeverReported: CHECK_NEVER_REPORTED_FOR_SECONDS,
+    PostgresOffsiteBackupNeverReported: CHECK_NEVER_REPORTED_FOR_SECONDS,
+    PgbackrestNeverReported: CHECK_NEVER_REPORTED_FOR_SECONDS,
     BackupMonitoringUnhealthy: UNHEALTHY_FOR_SECONDS,
   };
 }

@@ -30,6 +30,12 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** A job's `paths` as the model carries them: present only when the job lists some (the restore test selects a job without tags by them). */
+export function jobPaths(spec: Readonly<Record<string, unknown>>): { paths?: readonly string[] } {
+  const paths = strings(spec.paths);
+  return paths.length > 0 ? { paths } : {};
+}
+
 /** Whether the PostgreSQL part is on: present and not `enable: false` (and the whole tree not disabled). */
 export function postgresEnabled(root: unknown): boolean {
   const r = asRecord(root);

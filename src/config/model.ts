@@ -26,6 +26,8 @@ export interface ResolvedJob {
   /** A successful run that processed under this share of its source baselines (files or bytes) is a shrunk source; 0: never. */
   readonly shrinkRatio: number;
   readonly tags: readonly string[];
+  /** The design's `paths` of the job, when it lists any: the restore test selects a job without tags by them. */
+  readonly paths?: readonly string[];
   readonly source: JobSource;
 }
 
@@ -37,6 +39,10 @@ export interface ResolvedRepository {
   /** The design's `repositoryName` (a display name such as `R2`). */
   readonly displayName?: string;
   readonly location?: string;
+  /** The design's `pruneSchedule` when it names one (it is empty for a repository the design does not prune). */
+  readonly pruneSchedule?: string;
+  /** Seconds without a successful prune after which the repository is unpruned: `ubm.maintenance.staleAfter`, else derived from pruneSchedule (weekly when it names none). */
+  readonly pruneStaleThresholdSeconds: number;
 }
 
 /** A pgBackRest repository of a stanza (`repo1`, `repo2`, ...). */
@@ -86,6 +92,15 @@ export interface ResolvedVerification {
   };
 }
 
+/** Repository maintenance, as `ubm run --operation` and `ubm emit maintenance` record it. */
+export interface ResolvedMaintenance {
+  /**
+   * The prune stale threshold of a repository that writes none with its metrics: `ubm.maintenance.staleAfter`,
+   * else the weekly schedule's derived threshold. Each repository's own is `pruneStaleThresholdSeconds`.
+   */
+  readonly fallbackStaleThresholdSeconds: number;
+}
+
 /** Restic repository locks, as `ubm locks` records them. */
 export interface ResolvedLocks {
   /** `ubm.locks.maxAge` in seconds: a lock this old at a check is stale. */
@@ -111,6 +126,8 @@ export interface ResolvedAlerting {
   readonly slowMinDurationSeconds: number;
   /** `ubm.alerting.slowMinBaselineRuns`. */
   readonly slowMinBaselineRuns: number;
+  /** `ubm.alerting.keepFiringFor` in whole seconds (0: off). */
+  readonly keepFiringForSeconds: number;
   /** `ubm.alerting.healthStaleAfter` in seconds. */
   readonly healthStaleSeconds: number;
   /** `ubm.alerting.nodeExporterJob`. */
@@ -135,6 +152,8 @@ export interface ResolvedConfig {
   readonly postgres: ResolvedPostgres;
   readonly verification: ResolvedVerification;
   readonly locks: ResolvedLocks;
+  /** Repository maintenance (forget, prune, check) as `ubm run --operation` records it. */
+  readonly maintenance: ResolvedMaintenance;
   readonly monitoring: {
     readonly enabled: boolean;
     readonly textfileDirectory: string;

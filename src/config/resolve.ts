@@ -6,7 +6,8 @@ import { ALERT_NAMES, type AlertName } from './alert-names.js';
 import * as d from './defaults.js';
 import type { ConfigProblem } from './errors.js';
 import { frequencyInterval } from './frequency.js';
-import { type DeclaredJob, PGBACKREST_OFFSITE_JOB, declaredJobs, effectiveJobs, offsiteRepositoryName, pgbackrestOffsiteEnabled, postgresEnabled } from './jobs.js';
+import { namedPruneSchedule, pruneStaleThresholdSeconds } from './maintenance.js';
+import { type DeclaredJob, PGBACKREST_OFFSITE_JOB, declaredJobs, effectiveJobs, jobPaths, offsiteRepositoryName, pgbackrestOffsiteEnabled, postgresEnabled } from './jobs.js';
 import { PG_BACKUP_TYPES, type PgBackupType, type ResolvedConfig, type ResolvedJob, type ResolvedPgbackrestRepo, type ResolvedRepository, type Severity } from './model.js';
 import { type ConfigInput, type OverridesInput, durationSeconds } from './schema.js';
 import { closest } from './suggest.js';
@@ -73,6 +74,11 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
   return problems;
 }
 
+/** `{ [key]: value }`, or nothing when the value is undefined (optional properties stay absent). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
 function intervalOf(frequency: string | undefined, fallback: string): number {
   const r = frequencyInterval(frequency ?? fallback);
   // The schema has already rejected frequencies without an interval.
@@ -90,19 +96,19 @@ function knob<K extends keyof OverridesInput>(key: K, job: DeclaredJob, input: C
   return undefined;
 }
 
-function resolveJob(job: DeclaredJob, input: ConfigInput, staleScale: number, slowMultiplier: number, shrinkRatio: number): ResolvedJob {
+function resolveJob(job: DeclaredJob, input: ConfigInput, dailyStaleSeconds: number, slowMultiplier: number, shrinkRatio: number): ResolvedJob {
   const frequency = typeof job.spec.frequency === 'string' ? job.spec.frequency : d.DEFAULT_FREQUENCY;
   const intervalSeconds = intervalOf(frequency, d.DEFAULT_FREQUENCY);
-  const seconds = (key: 'randomizedDelay' | 'expectedDuration' | 'grace', fallback: number): number => {
+  const seconds = (key: 'randomizedDelay' | 'expectedDuration' | 'grace'): number | undefined => {
     const v = knob(key, job, input);
-    return v === undefined ? fallback : durationSeconds(v);
+    return v === undefined ? undefined : durationSeconds(v);
   };
   const staleAfter = knob('staleAfter', job, input);
-  const derived =
-    intervalSeconds * staleScale +
-    seconds('randomizedDelay', d.RANDOMIZED_DELAY_SECONDS) +
-    seconds('expectedDuration', d.EXPECTED_DURATION_SECONDS) +
-    seconds('grace', d.GRACE_SECONDS);
+  const derived = d.derivedStaleSeconds(intervalSeconds, dailyStaleSeconds, {
+    randomizedDelay: seconds('randomizedDelay'),
+    expectedDuration: seconds('expectedDuration'),
+    grace: seconds('grace'),
+  });
   return {
     name: job.name,
     repository: typeof job.spec.repository === 'string' ? job.spec.repository : '',
@@ -112,6 +118,7 @@ function resolveJob(job: DeclaredJob, input: ConfigInput, staleScale: number, sl
     slowMultiplier: knob('slowMultiplier', job, input) ?? slowMultiplier,
     shrinkRatio: knob('shrinkRatio', job, input) ?? shrinkRatio,
     tags: job.tags,
+    ...jobPaths(job.spec),
     source: job.source,
   };
 }
@@ -136,11 +143,11 @@ function pgRepoNumber(name: string): number {
 }
 
 /** Each scheduled pgBackRest backup type's stale threshold: its interval scaled like a job's. */
-function pgBackupStaleThresholds(input: ConfigInput, staleScale: number): Partial<Record<PgBackupType, number>> {
+function pgBackupStaleThresholds(input: ConfigInput, dailyStaleSeconds: number): Partial<Record<PgBackupType, number>> {
   const out: Partial<Record<PgBackupType, number>> = {};
   for (const type of PG_BACKUP_TYPES) {
     const frequency = input.ubm?.postgres?.schedule?.[type] ?? d.PG_BACKUP_SCHEDULE[type];
-    if (frequency !== false) out[type] = Math.round(intervalOf(frequency, d.DEFAULT_FREQUENCY) * staleScale);
+    if (frequency !== false) out[type] = d.derivedStaleSeconds(intervalOf(frequency, d.DEFAULT_FREQUENCY), dailyStaleSeconds);
   }
   return out;
 }
@@ -150,16 +157,18 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
   const on = input.enable !== false;
   const thresholds = input.monitoring?.alerting?.thresholds;
   const dailyStaleSeconds = (thresholds?.backupStaleHours ?? d.BACKUP_STALE_HOURS) * SECONDS_PER_HOUR;
-  const staleScale = d.staleScale(dailyStaleSeconds);
   const slowBackupMultiplier = thresholds?.slowBackupMultiplier ?? d.SLOW_BACKUP_MULTIPLIER;
   const verificationStaleSeconds = (thresholds?.verificationStaleHours ?? d.VERIFICATION_STALE_HOURS) * SECONDS_PER_HOUR;
   const ubm = input.ubm;
   const seconds = (v: Parameters<typeof durationSeconds>[0] | undefined, fallback: number): number => (v === undefined ? fallback : durationSeconds(v));
 
+  const pruneStaleAfter = ubm?.maintenance?.staleAfter === undefined ? undefined : durationSeconds(ubm.maintenance.staleAfter);
   const repositories: ResolvedRepository[] = Object.entries(input.repositories ?? {})
     .map(([name, r]) => ({
       name,
       primary: r.primary === true,
+      ...optional('pruneSchedule', namedPruneSchedule(r.pruneSchedule)),
+      pruneStaleThresholdSeconds: pruneStaleThresholdSeconds(r.pruneSchedule, dailyStaleSeconds, pruneStaleAfter),
       ...(r.type === undefined ? {} : { type: r.type }),
       ...(r.repositoryName === undefined ? {} : { displayName: r.repositoryName }),
       ...(r.repositoryLocation === undefined ? {} : { location: r.repositoryLocation }),
@@ -167,7 +176,7 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 
   const shrinkRatio = ubm?.alerting?.shrinkRatio ?? d.SHRINK_RATIO;
-  const jobs = effectiveJobs(input).map((j) => resolveJob(j, input, staleScale, slowBackupMultiplier, shrinkRatio));
+  const jobs = effectiveJobs(input).map((j) => resolveJob(j, input, dailyStaleSeconds, slowBackupMultiplier, shrinkRatio));
 
   const pg = input.postgres;
   const pgOn = postgresEnabled(input);
@@ -203,7 +212,7 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
         intervalSeconds: pgVerificationInterval,
         staleThresholdSeconds: seconds(ubm?.postgres?.verificationStaleAfter, verificationStaleSeconds),
       },
-      backupStaleThresholds: pgBackupStaleThresholds(input, staleScale),
+      backupStaleThresholds: pgBackupStaleThresholds(input, dailyStaleSeconds),
       walArchiveStuckSeconds: seconds(ubm?.postgres?.walArchiveStuckAfter, d.WAL_ARCHIVE_STUCK_SECONDS),
     },
     verification: {
@@ -216,10 +225,11 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
         enabled: verificationOn && v?.restoreTesting?.enable !== false,
         intervalSeconds: restoreInterval,
         // Scaled like backups: verificationStaleHours (a week) would call every monthly test stale.
-        staleThresholdSeconds: seconds(ubm?.restoreTesting?.staleAfter, Math.round(restoreInterval * staleScale)),
+        staleThresholdSeconds: seconds(ubm?.restoreTesting?.staleAfter, d.derivedStaleSeconds(restoreInterval, dailyStaleSeconds)),
         sampleFiles: v?.restoreTesting?.sampleFiles ?? d.RESTORE_TEST_SAMPLE_FILES,
       },
     },
+    maintenance: { fallbackStaleThresholdSeconds: pruneStaleThresholdSeconds(undefined, dailyStaleSeconds, pruneStaleAfter) },
     locks: {
       maxAgeSeconds: seconds(ubm?.locks?.maxAge, d.LOCK_MAX_AGE_SECONDS),
       checkStaleSeconds: seconds(ubm?.locks?.checkStaleAfter, d.LOCK_CHECK_STALE_SECONDS),
@@ -239,6 +249,7 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
       slowMinDurationSeconds: seconds(ubm?.alerting?.slowMinDuration, d.SLOW_MIN_DURATION_SECONDS),
       slowMinBaselineRuns: ubm?.alerting?.slowMinBaselineRuns ?? d.SLOW_MIN_BASELINE_RUNS,
       healthStaleSeconds: seconds(ubm?.alerting?.healthStaleAfter, d.HEALTH_STALE_SECONDS),
+      keepFiringForSeconds: Math.round(seconds(ubm?.alerting?.keepFiringFor, d.KEEP_FIRING_FOR_SECONDS)),
       nodeExporterJob: ubm?.alerting?.nodeExporterJob ?? d.NODE_EXPORTER_JOB,
       severityMap,
       runbookBaseUrl: ubm?.runbookBaseUrl ?? d.RUNBOOK_BASE_URL,

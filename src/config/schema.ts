@@ -15,6 +15,7 @@ import { ALERT_NAMES, type AlertName } from './alert-names.js';
 import * as d from './defaults.js';
 import { frequencyInterval } from './frequency.js';
 import { DEFAULT_OFFSITE_REPOSITORY, PGBACKREST_OFFSITE_JOB } from './jobs.js';
+import { pruneStaleThresholdSeconds } from './maintenance.js';
 
 /** A default as the key itself accepts it (JSON Schema's `default`). */
 type DefaultValue = string | number | boolean | readonly string[];
@@ -147,8 +148,8 @@ export const PGBACKREST_REPO_PATTERN = /^repo[1-9][0-9]*$/;
 
 /** The daily stale threshold at its default, in words. */
 const DAILY_STALE_DEFAULT = `the daily stale threshold (${d.BACKUP_STALE_HOURS} h)`;
-/** A derived stale threshold, in words: a job's interval scaled by the daily stale threshold. */
-const SCALED_INTERVAL = 'interval x backupStaleHours/24';
+/** A derived stale threshold, in words: a schedule's allowances added to its interval. */
+const DERIVED_STALE = 'interval x (1 + (backupStaleHours - 24.5 h)/24 h) + randomizedDelay + expectedDuration + grace';
 
 /** The fields of a job that the kit reads, shared by jobs and service backups. */
 const jobFields = {
@@ -158,14 +159,17 @@ const jobFields = {
       'How often the job runs: a systemd calendar shorthand (hourly, daily, weekly, ...), an OnCalendar expression with a fixed interval, or a duration (6h); see Frequencies. Its longest gap is the interval its stale threshold derives from.',
     default: d.DEFAULT_FREQUENCY,
   }),
-  tags: knob(z.array(z.string()).optional(), { description: 'Snapshot tags; each names a job class for `ubm.classes` overrides.', default: [] }),
+  tags: knob(z.array(z.string()).optional(), { description: 'Snapshot tags; each names a job class for `ubm.classes` overrides, and `ubm verify --config` selects the job\'s snapshots by all of them (restic\'s `--tag`).', default: [] }),
+  paths: knob(z.array(z.string()).optional(), {
+    description: "The job's backup paths. `ubm verify --config` selects the snapshots of a job without tags by them (restic's `--path`) to restore-test its latest one.",
+    default: [],
+  }),
   useSnapshots: knob(z.boolean().optional(), { description: 'Back up from a ZFS snapshot; the kit only checks that `zfsDataset` is set.', default: false }),
   zfsDataset: knob(z.string().nullable().optional(), { description: 'The ZFS dataset to snapshot; required when `useSnapshots` is true.' }),
 };
 
 /** What a job backs up and how it runs: the design's business, not the monitoring's. */
 const ignoredJobFields = {
-  paths: ignored('backup paths'),
   excludePatterns: ignored('exclude patterns'),
   preBackupScript: ignored('hook script'),
   postBackupScript: ignored('hook script'),
@@ -198,6 +202,15 @@ const serviceBackup = z
   })
   .superRefine(requireDatasetForSnapshots);
 
+/** A prune schedule: a frequency, or empty for a repository the design does not prune. */
+const pruneFrequency = z
+  .string()
+  .superRefine((s, ctx) => {
+    const r = s.trim() === '' ? undefined : frequencyInterval(s);
+    if (r !== undefined && 'error' in r) ctx.addIssue({ code: 'custom', message: r.error });
+  })
+  .meta({ title: 'frequency' });
+
 const SHOWN_ON_NOTHING = 'Kept in the resolved config; the generated rules and dashboards do not read it.';
 
 const repository = z.strictObject({
@@ -208,7 +221,13 @@ const repository = z.strictObject({
   type: knob(z.enum(['local', 's3', 'b2', 'rest']).optional(), { description: `The repository's backend. ${SHOWN_ON_NOTHING}` }),
   repositoryName: knob(z.string().optional(), { description: `Display name such as \`NFS\` or \`R2\`. ${SHOWN_ON_NOTHING}` }),
   repositoryLocation: knob(z.string().optional(), { description: `Location such as \`nas-1\` or \`offsite\`. ${SHOWN_ON_NOTHING}` }),
-  pruneSchedule: ignored('prune schedule'),
+  pruneSchedule: knob(pruneFrequency.nullable().optional(), {
+    description:
+      'How often the repository is pruned (`restic forget --prune`, or `restic prune`, recorded with `ubm run --operation prune`): a frequency, as a job\'s. ' +
+      `ResticMaintenanceStale fires when no prune of the repository has succeeded for the threshold derived from it as a job's is from its frequency (interval + randomizedDelay + grace: ${formatDuration(pruneStaleThresholdSeconds(d.PRUNE_SCHEDULE, d.DAILY_STALE_SECONDS))} for weekly at the defaults), unless \`ubm.maintenance.staleAfter\` replaces it. ` +
+      `Empty or null (what the design prints for a repository it does not prune, such as an append-only offsite one) or absent: ${d.PRUNE_SCHEDULE}, which counts only if a prune of the repository is recorded at all.`,
+    defaultDescription: d.PRUNE_SCHEDULE,
+  }),
 });
 
 const thresholds = z.strictObject({
@@ -240,7 +259,7 @@ const shrinkRatio = z.number().min(0).lt(1);
 const overrides = z.strictObject({
   staleAfter: knob(threshold.optional(), {
     description: `The stale threshold itself, replacing the derived one. ${THRESHOLD_BOUNDS}`,
-    defaultDescription: `${SCALED_INTERVAL} + randomizedDelay + expectedDuration + grace`,
+    defaultDescription: DERIVED_STALE,
   }),
   slowMultiplier: knob(z.number().gt(1).max(MAX_SLOW_MULTIPLIER).optional(), {
     description: `Replaces slowBackupMultiplier for the job; must be greater than 1 and at most ${MAX_SLOW_MULTIPLIER}.`,
@@ -252,16 +271,17 @@ const overrides = z.strictObject({
   }),
   randomizedDelay: knob(duration.optional(), {
     description:
-      "Added to the derived stale threshold: the timer's RandomizedDelaySec. 0, as are expectedDuration and grace, because the daily stale threshold's 25 % buffer already covers the design's 30-minute delay and normal run times; " +
-      `set them for a job whose delay or run time is a large part of its interval (an hourly job that runs 40 minutes). ${DURATION_BOUNDS}`,
+      "Added to the derived stale threshold: the timer's RandomizedDelaySec, the most a run can start late. It counts in full whatever the interval, so an hourly job with the design's 30-minute delay (a normal gap of up to 90 minutes) stays quiet. " +
+      `Set 0 for a timer without a delay. ${DURATION_BOUNDS}`,
     default: formatDuration(d.RANDOMIZED_DELAY_SECONDS),
   }),
   expectedDuration: knob(duration.optional(), {
-    description: "Added to the derived stale threshold: the job's usual run time (0 for the reason given at randomizedDelay).",
+    description: "Added to the derived stale threshold: how much longer than usual a run may take (0: the grace covers normal run-time spread); set it for a job whose run time is a large part of its interval (an hourly job that runs 40 minutes).",
     default: formatDuration(d.EXPECTED_DURATION_SECONDS),
   }),
   grace: knob(duration.optional(), {
-    description: 'Added to the derived stale threshold: any further slack (0 for the reason given at randomizedDelay).',
+    description:
+      'Added to the derived stale threshold: further slack, on top of the share of the interval that backupStaleHours gives every schedule ((backupStaleHours - 24 h - 30 min) / 24 h: 22.9 % at 30 h, so that a daily job is stale after backupStaleHours exactly, an hourly one after 1 h 43 min 45 s and a weekly one after 207 h).',
     default: formatDuration(d.GRACE_SECONDS),
   }),
 });
@@ -271,6 +291,7 @@ const FOR_REASONS: Readonly<Record<AlertName, string>> = (() => {
   const failed = 'Rides out a systemd retry that succeeds within minutes.';
   const stale = 'A run finishing right at the threshold lands at the next scrapes.';
   const verificationStale = `The weekly check runs right as a ${d.VERIFICATION_STALE_HOURS} h threshold expires.`;
+  const neverReported = 'The check\'s stale threshold, counted from when ubm health first expected it, already is the wait; a few minutes more let a first run under way land.';
   return {
     UnifiedBackupFailed: failed,
     UnifiedBackupStale: stale,
@@ -292,6 +313,14 @@ const FOR_REASONS: Readonly<Record<AlertName, string>> = (() => {
     PgbackrestStanzaError: 'A read that retries within minutes (a repository host waking up) does not page.',
     ResticStaleLock: 'The age is measured at each lock check and holds until the next one: the threshold already is the wait.',
     ResticLockCheckStale: 'The threshold already is the wait: it counts missed hourly checks.',
+    ResticMaintenanceFailed: failed,
+    ResticMaintenanceStale: stale,
+    ResticVerificationNeverReported: neverReported,
+    ResticMaintenanceNeverReported: neverReported,
+    ResticRestoreTestNeverReported: neverReported,
+    PostgresBackupVerificationNeverReported: neverReported,
+    PostgresOffsiteBackupNeverReported: neverReported,
+    PgbackrestNeverReported: neverReported,
     BackupMonitoringUnhealthy: 'One failed scrape or self-check is not yet a broken monitoring path.',
   };
 })();
@@ -389,6 +418,12 @@ const ubm = z.strictObject({
           "Replaces alerts' `for:` durations (how long an alert's condition must hold before it fires), e.g. `{UnifiedBackupFailed: 0s}`. Keys must be alert names (a typo is an error with a \"did you mean\"); values are durations from 0 to " + `${formatDuration(MAX_FOR_SECONDS)}, rounded to whole seconds, and \`0s\` fires on the first evaluation that sees the condition. ` +
           'The generated promtool tests follow the values. Shorten them for tests, or lengthen one that pages too eagerly for your setup; the thresholds themselves stay where they are.',
       }),
+      keepFiringFor: knob(forDuration.optional(), {
+        description:
+          "Every alert but BackupMonitoringUnhealthy keeps firing this long after its condition stops holding (Prometheus' `keep_firing_for`), so a Prometheus restart or a node_exporter outage that removes the data for a while does not resolve an incident and notify it afresh when the data returns (BackupMonitoringUnhealthy, which the outage fires, inhibits the rest meanwhile). " +
+          `The price: a fixed problem's alert resolves this much later (the dashboards show the fix at once). 2h15m outlasts a 2-hour exporter outage; 0s turns it off. ${FOR_BOUNDS}`,
+        default: formatDuration(d.KEEP_FIRING_FOR_SECONDS),
+      }),
       neverReportedFor: knob(forDuration.optional(), {
         description: `Kept for compatibility: the same as \`ubm.alerting.for.UnifiedBackupNeverReported\`; setting both is an error. ${FOR_BOUNDS}`,
       }),
@@ -408,8 +443,19 @@ const ubm = z.strictObject({
   restoreTesting: z
     .strictObject({
       staleAfter: knob(threshold.optional(), {
-        description: `The stale threshold of restore tests. It scales with their schedule as a backup job's does, because verificationStaleHours (a week) would call every monthly test stale: monthly tests are stale after 38.75 days. ${THRESHOLD_BOUNDS}`,
-        defaultDescription: SCALED_INTERVAL,
+        description: `The stale threshold of restore tests. It scales with their schedule as a backup job's does, because verificationStaleHours (a week) would call every monthly test stale. ${THRESHOLD_BOUNDS}`,
+        defaultDescription: DERIVED_STALE,
+      }),
+    })
+    .optional(),
+  maintenance: z
+    .strictObject({
+      staleAfter: knob(threshold.optional(), {
+        description:
+          "The prune stale threshold of every repository, replacing the one each repository's `pruneSchedule` derives: how long a repository may go without a successful prune (ResticMaintenanceStale). " +
+          '`ubm run --operation prune --config` and `ubm emit maintenance --config` write the threshold next to the prune\'s metrics, so hosts with other configs keep their own; the rules fall back to this value, else to the weekly schedule\'s threshold, for hosts that write none. ' +
+          THRESHOLD_BOUNDS,
+        defaultDescription: `derived from the repository's pruneSchedule (${d.PRUNE_SCHEDULE} when it names none)`,
       }),
     })
     .optional(),

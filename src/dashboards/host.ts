@@ -4,6 +4,7 @@ import type { DashboardSpec, RowSpec } from './dashboard.js';
 import { DASHBOARD_NAMES, DRILL_DOWN_UIDS } from './dashboard.js';
 import { healthHistory, healthStats } from './panels/health.js';
 import { jobCounters, jobTable } from './panels/jobs.js';
+import { maintenanceTable } from './panels/maintenance.js';
 import { pgbackrestPanels, postgresStats } from './panels/postgres.js';
 import { locksTable, verificationTable } from './panels/verification.js';
 import { jobKnobs } from './queries.js';
@@ -17,11 +18,12 @@ export function hostDashboard(config: ResolvedConfig): DashboardSpec {
     { title: 'Restic backup jobs', panels: [...jobCounters(knobs), jobTable(knobs, links, 8)] },
   ];
   if (config.verification.enabled) rows.push({ title: 'Verification and restore tests', panels: [verificationTable(config), locksTable(config)] });
+  if (config.repositories.length > 0) rows.push({ title: 'Repository maintenance', panels: [maintenanceTable(config)] });
   if (config.postgres.enabled) rows.push({ title: 'PostgreSQL and pgBackRest', panels: [...postgresStats(config, knobs), ...pgbackrestPanels(config)] });
   return {
     name: DASHBOARD_NAMES.host,
     title: 'Backups: host',
-    description: "One host: the backup monitoring's own health there, its backup jobs, repository checks and restore tests, and PostgreSQL backups.",
+    description: "One host: the backup monitoring's own health there, its backup jobs, repository checks, maintenance (prune) and restore tests, and PostgreSQL backups.",
     tags: ['backup', 'host'],
     rows,
   };

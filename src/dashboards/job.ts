@@ -27,7 +27,7 @@ export function jobDashboard(config: ResolvedConfig): DashboardSpec {
           ),
           statPanel({ title: 'Last success', description: 'Time since the last successful run (since the first run for a job that never succeeded).', unit: 's', width: 4, height: 5 }, one(q.lastSuccessAge)),
           statPanel(
-            { title: 'Duration / baseline', description: `Last duration as a multiple of the job's baseline: yellow from ${knobs.slowBackupMultiplier} ×, where UnifiedBackupSlow fires.`, unit: TIMES_UNIT, width: 4, height: 5, thresholds: durationRatioSteps(knobs) },
+            { title: 'Duration / baseline', description: `Last duration as a multiple of the job's baseline: yellow from ${knobs.slowBackupMultiplier} ×; UnifiedBackupSlow fires past the larger of the job's multiplier and its spread factor.`, unit: TIMES_UNIT, width: 4, height: 5, thresholds: durationRatioSteps(knobs) },
             one(q.durationRatio),
           ),
           statPanel(

@@ -3,9 +3,11 @@
  * from the config's alerting knobs, so that a panel's colours agree with the alerts.
  */
 import type { ResolvedAlerting, ResolvedConfig } from '../config/model.js';
-import { type MetricDef, externalMetrics, metrics } from '../schema/catalog.js';
+import { CHECK_KINDS, type MetricDef, externalMetrics, metrics } from '../schema/catalog.js';
+import { neverReportedExpr } from '../promql/checks.js';
 import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, type Matchers, by, on, sel } from '../promql/selector.js';
-import { rawSeriesForm, shrinkRatioExpr, slowThresholdExpr, staleThresholdExpr } from '../promql/thresholds.js';
+import { rawSeriesForm, shrinkRatioExpr, slowMultiplierFloor, slowThresholdExpr, staleThresholdExpr } from '../promql/thresholds.js';
+import { REPOSITORY_OPERATION_LABELS, pruneAgeExpr, pruneStaleThresholdExpr } from '../promql/maintenance.js';
 import { STANZA_TYPE_LABELS, pgbackrestBackupAgeExpr, pgbackrestStaleThresholdExpr, walUnchangedExpr } from '../promql/pgbackrest.js';
 import { ALERT_NAMES } from '../rules/alerts.js';
 import { HOST_FILTER, JOB_FILTER, REPOSITORY_FILTER, varRef } from './variables.js';
@@ -33,8 +35,9 @@ export type JobKnobs = Pick<ResolvedAlerting, 'dailyStaleSeconds' | 'slowBackupM
 
 /** Reads the job knobs from the config. */
 export function jobKnobs(config: ResolvedConfig): JobKnobs {
-  const { dailyStaleSeconds, slowBackupMultiplier, slowMinDurationSeconds, slowMinBaselineRuns, shrinkRatio } = config.alerting;
-  return { dailyStaleSeconds, slowBackupMultiplier, slowMinDurationSeconds, slowMinBaselineRuns, shrinkRatio };
+  const { dailyStaleSeconds, slowMinDurationSeconds, slowMinBaselineRuns, shrinkRatio } = config.alerting;
+  // The floor of slow thresholds, as the recording rule writes it.
+  return { dailyStaleSeconds, slowBackupMultiplier: slowMultiplierFloor(config), slowMinDurationSeconds, slowMinBaselineRuns, shrinkRatio };
 }
 
 /** Queries about restic backup jobs. */
@@ -49,7 +52,7 @@ export function jobQueries(knobs: JobKnobs, filter: Matchers = JOB_FILTER) {
   const duration = sel(metrics.resticBackupDurationSeconds, filter);
   const baseline = `${sel(metrics.resticBackupDurationBaselineSeconds, filter)} > 0`;
   const durationRatio = `${duration} / ${onJob} (${baseline})`;
-  // The slow threshold (multiplier x baseline, for baselines of enough runs), computed as its recording rule computes it.
+  // The slow threshold (the larger of multiplier and spread factor x baseline, for baselines of enough runs), computed as its recording rule computes it.
   const slowThreshold = slowThresholdExpr(rawSeriesForm(filter), knobs.slowBackupMultiplier, knobs.slowMinBaselineRuns);
   // The UnifiedBackupSlow alert's conditions: a run longer than the minimum and the slow threshold, and successful.
   const slow = `${duration} > ${knobs.slowMinDurationSeconds} > ${onJob} (${slowThreshold}) and ${onJob} (${status} == 1)`;
@@ -101,6 +104,8 @@ export function verificationQueries(filter: Matchers = REPOSITORY_FILTER) {
     restoreAge: maxBy(REPOSITORY_LABELS, ageOf(metrics.resticRestoreTestLastSuccessTimestampSeconds, filter)),
     restoreFilesFailed: maxBy(REPOSITORY_LABELS, sel(metrics.resticRestoreTestFilesFailed, filter)),
     restoreDuration: sel(metrics.resticRestoreTestDurationSeconds, filter),
+    jobRestoreStatus: maxBy(JOB_LABELS, sel(metrics.resticRestoreTestJobStatus, filter)),
+    jobRestoreAge: maxBy(JOB_LABELS, ageOf(metrics.resticRestoreTestJobLastSuccessTimestampSeconds, filter)),
   };
 }
 
@@ -113,6 +118,20 @@ export function lockQueries(filter: Matchers = REPOSITORY_FILTER) {
     // The oldest lock's age at the check, as ResticStaleLock measures it; 0 when there was none.
     oldestLockAge: maxBy(REPOSITORY_LABELS, `${checked} - (${sel(metrics.resticRepositoryOldestLockTimestampSeconds, filter)} or ${checked})`),
     checkAge: maxBy(REPOSITORY_LABELS, ageOf(metrics.resticRepositoryLocksLastCheckTimestampSeconds, filter)),
+  };
+}
+
+/** Queries of repository maintenance (forget, prune, check), per repository and operation, as `ubm run --operation` records it. */
+export function maintenanceQueries(config: ResolvedConfig, filter: Matchers = REPOSITORY_FILTER) {
+  const l = REPOSITORY_OPERATION_LABELS;
+  // As ResticMaintenanceStale computes it: the prune's own threshold, else the config's fallback; 1 (100 %) is where it fires.
+  const threshold = pruneStaleThresholdExpr(config.maintenance.fallbackStaleThresholdSeconds, filter, ' ');
+  return {
+    status: maxBy(l, sel(metrics.resticMaintenanceStatus, filter)),
+    exitCode: maxBy(l, sel(metrics.resticMaintenanceExitCode, filter)),
+    lastSuccessAge: maxBy(l, ageOf(metrics.resticMaintenanceLastSuccessTimestampSeconds, filter)),
+    pruneAgeRatio: `(${pruneAgeExpr(filter)}) / ${on(l)} (${threshold})`,
+    duration: maxBy(l, sel(metrics.resticMaintenanceDurationSeconds, filter)),
   };
 }
 
@@ -154,6 +173,8 @@ export function healthQueries(filter: Matchers = HOST_FILTER) {
     scraped: joinHost(sel(externalMetrics.up)),
     // Configured jobs that never reported; 0 for a host whose jobs all report.
     silentJobs: `count ${by(host)} (${expected} unless ${on(JOB_LABELS)} ${sel(metrics.resticBackupStatus, filter)}) or ${maxBy(host, `${expected} * 0`)}`,
+    // Configured checks (verification, restore tests, prune, PostgreSQL) that never reported within their thresholds.
+    silentChecks: `count ${by(host)} (${CHECK_KINDS.map((k) => `(${neverReportedExpr(k, filter, ' ')})`).join(' or ')}) or ${maxBy(host, `${sel(metrics.backupMonitoringExpectedCheckStaleThresholdSeconds, filter)} * 0`)}`,
     healthyHistory: sel(metrics.backupMonitoringHealthy, filter),
   };
 }

@@ -9,6 +9,7 @@ import { postgresOffsiteGroup } from '../groups/postgres-offsite.js';
 import { postgresVerificationGroup } from '../groups/postgres-verification.js';
 import { type BackupRun, resticBackupGroup } from '../groups/restic-backup.js';
 import { type RestoreTestRun, resticRestoreTestGroup } from '../groups/restic-restore-test.js';
+import { type MaintenanceRun, resticMaintenanceGroup } from '../groups/restic-maintenance.js';
 import { resticVerificationGroup } from '../groups/restic-verification.js';
 import type { CheckRun } from '../groups/check.js';
 import type { GroupId } from '../schema/catalog.js';
@@ -48,6 +49,8 @@ export type BackupRecord = Omit<BackupRun, 'hostname' | 'endedAtMs'> & Defaults;
 export type CheckRecord = Omit<CheckRun, 'hostname' | 'endedAtMs'> & Defaults;
 /** A restore-test result to record. */
 export type RestoreTestRecord = Omit<RestoreTestRun, 'hostname' | 'endedAtMs' | 'repository'> & Defaults;
+/** A maintenance run to record (forget, prune or check of a repository); hostname and end time are optional. */
+export type MaintenanceRecord = Omit<MaintenanceRun, 'hostname' | 'endedAtMs'> & Defaults;
 /** A self-check result to record. */
 export type HealthRecord = Omit<HealthRun, 'hostname' | 'endedAtMs'> & Defaults;
 
@@ -100,6 +103,11 @@ export async function recordVerification(repository: string, check: CheckRecord,
 /** Records a sample-restore test of a repository. */
 export async function recordRestoreTest(repository: string, test: RestoreTestRecord, target: RecordTarget = {}): Promise<string> {
   return record(target, resticRestoreTestGroup, { ...complete(test), repository });
+}
+
+/** Records a maintenance run (forget, prune or check) of a repository: status, duration, exit code; last success carried forward. */
+export async function recordMaintenance(run: MaintenanceRecord, target: RecordTarget = {}): Promise<string> {
+  return record(target, resticMaintenanceGroup, complete(run));
 }
 
 /** Records a PostgreSQL backup verification of a stanza. */

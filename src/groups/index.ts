@@ -11,6 +11,7 @@ import { postgresOffsiteGroup } from './postgres-offsite.js';
 import { postgresVerificationGroup } from './postgres-verification.js';
 import { resticBackupGroup } from './restic-backup.js';
 import { resticLocksGroup } from './restic-locks.js';
+import { resticMaintenanceGroup } from './restic-maintenance.js';
 import { resticRestoreTestGroup } from './restic-restore-test.js';
 import { resticVerificationGroup } from './restic-verification.js';
 
@@ -20,6 +21,7 @@ export const textfileGroups: { readonly [G in GroupId]: TextfileGroup<G, never> 
   restic_verification: resticVerificationGroup,
   restic_restore_test: resticRestoreTestGroup,
   restic_locks: resticLocksGroup,
+  restic_maintenance: resticMaintenanceGroup,
   postgres_verification: postgresVerificationGroup,
   postgres_offsite: postgresOffsiteGroup,
   pgbackrest: pgbackrestGroup,

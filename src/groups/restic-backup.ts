@@ -7,10 +7,11 @@
 import { metrics } from '../schema/catalog.js';
 import { type SeriesValue, carried, maybeSample, present, sample } from '../schema/series.js';
 import { lastSuccess } from './check.js';
+import { type DurationBaseline, EMPTY_BASELINE, SLOW_SPREAD_SIGMAS, foldDuration, spreadFactor } from './duration-baseline.js';
 import { monotonicSeconds, roundDuration, textfileGroup } from './group.js';
 
-/** Weight of the newest run in the duration baseline's exponential moving average. */
-export const BASELINE_ALPHA = 0.3;
+/** Weight of the newest run in the source baselines' exponential moving average. */
+export const SOURCE_BASELINE_ALPHA = 0.3;
 
 /**
  * A successful run that processed under this share of a source baseline (files or bytes) is held out
@@ -50,19 +51,26 @@ export interface BackupRun {
 }
 
 /**
- * The duration baseline after the previous run is folded in: an exponential moving average
- * (alpha 0.3) of earlier successful runs' durations. The current run is never part of it, so the
- * Slow alert compares the run with the runs before it; the previous file's status and duration
- * say whether and what to fold.
+ * The duration baseline for judging the current run: the previous file's, with the previous run
+ * folded in when it succeeded (see duration-baseline.ts). The current run is never part of it, so
+ * the Slow alert compares the run with the runs before it.
  */
-export function nextBaseline(previous: readonly SeriesValue[]): { baseline: number | undefined; runs: number } {
-  const runs = carried(previous, metrics.resticBackupDurationBaselineRuns) ?? 0;
-  const baseline = carried(previous, metrics.resticBackupDurationBaselineSeconds);
-  const lastStatus = carried(previous, metrics.resticBackupStatus);
+export function nextBaseline(previous: readonly SeriesValue[]): DurationBaseline {
+  const factor = carried(previous, metrics.resticBackupDurationSpreadFactor);
+  const state: DurationBaseline = {
+    seconds: carried(previous, metrics.resticBackupDurationBaselineSeconds),
+    // The file keeps the spread as the factor the rules read; a file of an older ubm has none.
+    spread: factor !== undefined && factor >= 1 ? Math.log(factor) / SLOW_SPREAD_SIGMAS : EMPTY_BASELINE.spread,
+    runs: carried(previous, metrics.resticBackupDurationBaselineRuns) ?? 0,
+    heldRuns: carried(previous, metrics.resticBackupDurationHeldRuns) ?? 0,
+  };
   const lastDuration = carried(previous, metrics.resticBackupDurationSeconds);
-  if (lastStatus !== 1 || lastDuration === undefined || !Number.isFinite(lastDuration)) return { baseline, runs };
-  const folded = baseline === undefined || runs <= 0 ? lastDuration : BASELINE_ALPHA * lastDuration + (1 - BASELINE_ALPHA) * baseline;
-  return { baseline: roundDuration(folded), runs: runs + 1 };
+  if (carried(previous, metrics.resticBackupStatus) !== 1 || lastDuration === undefined) return state;
+  return foldDuration(state, {
+    durationSeconds: lastDuration,
+    dataAddedBytes: carried(previous, metrics.resticBackupDataAddedBytes),
+    totalBytesProcessed: carried(previous, metrics.resticBackupProcessedBytes),
+  });
 }
 
 /** The source baselines of a job: what its successful runs usually process. */
@@ -81,12 +89,12 @@ function under(value: number | undefined, baseline: number | undefined): boolean
 /** The EWMA of `baseline` with `value` folded in (the value alone when there is no baseline yet). */
 function fold(baseline: number | undefined, value: number | undefined): number | undefined {
   if (value === undefined || !Number.isFinite(value)) return baseline;
-  return Math.round(baseline === undefined ? value : BASELINE_ALPHA * value + (1 - BASELINE_ALPHA) * baseline);
+  return Math.round(baseline === undefined ? value : SOURCE_BASELINE_ALPHA * value + (1 - SOURCE_BASELINE_ALPHA) * baseline);
 }
 
 /**
  * The source baselines after one successful run's figures are folded in: an exponential moving
- * average (alpha 0.3, as the duration baseline) of files and of bytes processed. A run under
+ * average (alpha SOURCE_BASELINE_ALPHA) of files and of bytes processed. A run under
  * SOURCE_HOLD_RATIO of either baseline is held out of both; the SOURCE_FOLLOW_RUNS-th held-out run
  * in a row becomes the baselines itself (the source shrank for good) and the count starts over.
  */
@@ -117,6 +125,19 @@ export function nextSourceBaseline(previous: readonly SeriesValue[]): SourceBase
   });
 }
 
+/**
+ * What a successful run processed as a share of its source baselines: the smaller of files and bytes,
+ * each only against a positive baseline (undefined when there is none). The emitter works it out once
+ * per run so that UnifiedBackupSourceShrunk reads one series per job at every evaluation.
+ */
+export function sourceShare(baseline: SourceBaseline, run: { readonly files?: number | undefined; readonly bytes?: number | undefined }): number | undefined {
+  const shares = [
+    run.files !== undefined && baseline.files !== undefined && baseline.files > 0 ? run.files / baseline.files : undefined,
+    run.bytes !== undefined && baseline.bytes !== undefined && baseline.bytes > 0 ? run.bytes / baseline.bytes : undefined,
+  ].filter((x): x is number => x !== undefined && Number.isFinite(x));
+  return shares.length === 0 ? undefined : Number(Math.min(...shares).toFixed(6));
+}
+
 /** The restic_backup group. */
 export const resticBackupGroup = textfileGroup({
   id: 'restic_backup',
@@ -127,7 +148,7 @@ export const resticBackupGroup = textfileGroup({
     // Never before the previous run's time: a writer that waited for the lock may hold an older clock reading.
     const now = monotonicSeconds(run.endedAtMs, carried(previous, metrics.resticBackupLastRunTimestampSeconds));
     const l = { hostname: run.hostname, backup_job: run.job, repository: run.repository };
-    const { baseline, runs } = nextBaseline(previous);
+    const duration = nextBaseline(previous);
     const source = nextSourceBaseline(previous);
     // restic's figures describe what a successful run saved; a failed run's are not comparable.
     const s = run.success ? run.summary : undefined;
@@ -139,8 +160,10 @@ export const resticBackupGroup = textfileGroup({
       maybeSample(metrics.resticBackupLastSuccessTimestamp, l, lastSuccess(previous, metrics.resticBackupLastSuccessTimestamp, run.success, now)),
       sample(metrics.resticBackupFirstRunTimestampSeconds, l, carried(previous, metrics.resticBackupFirstRunTimestampSeconds) ?? now),
       maybeSample(metrics.resticBackupExpectedIntervalSeconds, l, run.expectedIntervalSeconds ?? carried(previous, metrics.resticBackupExpectedIntervalSeconds)),
-      maybeSample(metrics.resticBackupDurationBaselineSeconds, l, baseline),
-      sample(metrics.resticBackupDurationBaselineRuns, l, runs),
+      maybeSample(metrics.resticBackupDurationBaselineSeconds, l, duration.seconds === undefined ? undefined : roundDuration(duration.seconds)),
+      sample(metrics.resticBackupDurationBaselineRuns, l, duration.runs),
+      sample(metrics.resticBackupDurationSpreadFactor, l, Number(spreadFactor(duration.spread).toFixed(4))),
+      sample(metrics.resticBackupDurationHeldRuns, l, duration.heldRuns),
       maybeSample(metrics.resticBackupFilesNew, l, s?.filesNew),
       maybeSample(metrics.resticBackupFilesChanged, l, s?.filesChanged),
       maybeSample(metrics.resticBackupFilesUnmodified, l, s?.filesUnmodified),
@@ -149,6 +172,7 @@ export const resticBackupGroup = textfileGroup({
       maybeSample(metrics.resticBackupProcessedBytes, l, s?.totalBytesProcessed),
       maybeSample(metrics.resticBackupFilesProcessedBaseline, l, source.files),
       maybeSample(metrics.resticBackupProcessedBaselineBytes, l, source.bytes),
+      maybeSample(metrics.resticBackupSourceShare, l, s === undefined ? undefined : sourceShare(source, { files: s.totalFilesProcessed, bytes: s.totalBytesProcessed })),
       sample(metrics.resticBackupSourceShrunkRuns, l, source.heldRuns),
     ]);
   },

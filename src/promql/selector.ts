@@ -47,6 +47,24 @@ export function sel(metric: SelectableMetric, matchers: Matchers = {}): string {
   return parts.length === 0 ? metric.name : `${metric.name}{${parts.join(', ')}}`;
 }
 
+/**
+ * Renders a selector of several metrics at once, `{__name__=~"a|b", ...}` (names in the given
+ * order, matchers in sorted label order): one selector, so an aggregation over it reads each
+ * series once. A matcher must be on a label every metric has.
+ */
+export function selAny(list: readonly SelectableMetric[], matchers: Matchers = {}): string {
+  const parts = [`__name__=~${quote(list.map((m) => m.name).join('|'))}`];
+  for (const label of Object.keys(matchers).sort()) {
+    const m = matchers[label];
+    if (m === undefined) continue;
+    for (const metric of list) {
+      if (!metric.labels.includes(label)) throw new Error(`selector for ${metric.name} matches label '${label}', which it does not have`);
+    }
+    parts.push(renderMatcher(label, m));
+  }
+  return `{${parts.join(', ')}}`;
+}
+
 /** Renders a range-vector selector: `sel(...)[range]`. */
 export function range(metric: SelectableMetric, window: string, matchers: Matchers = {}): string {
   return `${sel(metric, matchers)}[${window}]`;

@@ -3,14 +3,17 @@
  * once: the recording rules aggregate them per job, and the dashboards compute them from the raw
  * series (so that they need no rules loaded). Both read the same metrics in the same order.
  */
-import { staleScale } from '../config/defaults.js';
+import { RANDOMIZED_DELAY_SECONDS, graceShare } from '../config/defaults.js';
+import type { ResolvedConfig } from '../config/model.js';
 import { metrics } from '../schema/catalog.js';
-import { JOB_LABELS, type Matchers, type SelectableMetric, by, num, on, sel } from './selector.js';
+import { JOB_LABELS, type Matchers, type SelectableMetric, by, num, on, sel, selAny } from './selector.js';
 
 /** How a threshold expression reads a job's series. */
 export interface JobSeriesForm {
   /** A metric's value per job. */
   readonly value: (metric: SelectableMetric) => string;
+  /** The largest of several metrics' values per job (a job without any of them has none). */
+  readonly maxOf: (list: readonly SelectableMetric[]) => string;
   /** `value` for every job that has a series of `like`. */
   readonly constant: (like: SelectableMetric, value: number) => string;
   /** What joins the fallbacks: a line break in rule files, a space in panel queries. */
@@ -20,6 +23,7 @@ export interface JobSeriesForm {
 /** Aggregated to the job labels, one fallback a line: the recording rules' form. */
 export const PER_JOB_FORM: JobSeriesForm = {
   value: (metric) => `max ${by(JOB_LABELS)} (${sel(metric)})`,
+  maxOf: (list) => `max ${by(JOB_LABELS)} (${selAny(list)})`,
   constant: (like, value) => `group ${by(JOB_LABELS)} (${sel(like)}) * ${num(value)}`,
   separator: '\n',
 };
@@ -28,6 +32,8 @@ export const PER_JOB_FORM: JobSeriesForm = {
 export function rawSeriesForm(filter: Matchers): JobSeriesForm {
   return {
     value: (metric) => sel(metric, filter),
+    // `without ()` keeps every label but the name, so the metrics of one job and scrape meet.
+    maxOf: (list) => `max without () (${selAny(list, filter)})`,
     // `x * 0 + value` keeps x's labels, so the constant lines up with the other fallbacks' series.
     constant: (like, value) => `${sel(like, filter)} * 0 + ${num(value)}`,
     separator: ' ',
@@ -37,37 +43,39 @@ export function rawSeriesForm(filter: Matchers): JobSeriesForm {
 /**
  * A job's stale threshold in seconds:
  * 1. the threshold `ubm health --config` writes (per-job and per-class overrides included);
- * 2. else the interval `ubm run`/`ubm emit` record, scaled by the daily stale threshold (interval x backupStaleHours/24);
+ * 2. else derived from the interval `ubm run`/`ubm emit` record as the config derives it, with the
+ *    default allowances: interval x (1 + grace share) + the default randomized delay;
  * 3. else the daily stale threshold, for jobs whose emitter records no interval.
  */
 export function staleThresholdExpr(form: JobSeriesForm, dailyStaleSeconds: number): string {
   return [
     form.value(metrics.backupMonitoringJobStaleThresholdSeconds),
     'or',
-    `${form.value(metrics.resticBackupExpectedIntervalSeconds)} * ${num(staleScale(dailyStaleSeconds))}`,
+    `${form.value(metrics.resticBackupExpectedIntervalSeconds)} * ${num(1 + graceShare(dailyStaleSeconds))} + ${num(RANDOMIZED_DELAY_SECONDS)}`,
     'or',
     form.constant(metrics.resticBackupStatus, dailyStaleSeconds),
   ].join(form.separator);
 }
 
-/** A job's slow multiplier: the one `ubm health --config` writes, else slowBackupMultiplier for every job with a duration baseline. */
-export function slowMultiplierExpr(form: JobSeriesForm, slowBackupMultiplier: number): string {
-  return [
-    form.value(metrics.backupMonitoringJobSlowMultiplier),
-    'or',
-    form.constant(metrics.resticBackupDurationBaselineSeconds, slowBackupMultiplier),
-  ].join(form.separator);
+/** The config's smallest slow multiplier (global or per job): the floor of slow thresholds, which jobs without ubm health get. */
+export function slowMultiplierFloor(config: ResolvedConfig): number {
+  return Math.min(config.alerting.slowBackupMultiplier, ...config.jobs.map((j) => j.slowMultiplier));
 }
 
 /**
- * A job's slow threshold in seconds: its slow multiplier times its duration baseline, only for jobs
- * whose baseline averages at least `minBaselineRuns` runs (fewer say little about a job's normal time).
- * A run longer than this (and than slowMinDuration) is slow.
+ * A job's slow threshold in seconds: its duration baseline times the largest of its slow multiplier
+ * (the one `ubm health --config` writes), its spread factor (what its own run-time spread allows a
+ * normal run; the emitter writes it) and `floorMultiplier` (the config's smallest slow multiplier,
+ * which jobs without ubm health get), only for jobs whose baseline averages at least
+ * `minBaselineRuns` runs (fewer say little about a job's normal time). A run longer than this (and
+ * than slowMinDuration) is slow. One selector reads both multipliers, so this costs what a plain
+ * multiplier did.
  */
-export function slowThresholdExpr(form: JobSeriesForm, slowBackupMultiplier: number, minBaselineRuns: number): string {
+export function slowThresholdExpr(form: JobSeriesForm, floorMultiplier: number, minBaselineRuns: number): string {
   const onJob = on(JOB_LABELS);
   return [
-    `(${slowMultiplierExpr(form, slowBackupMultiplier)})`,
+    // A job with a baseline but neither multiplier (a file of an older ubm, no ubm health) gets the floor.
+    `clamp_min(${form.maxOf([metrics.resticBackupDurationSpreadFactor, metrics.backupMonitoringJobSlowMultiplier])} or ${onJob} ${form.constant(metrics.resticBackupDurationBaselineSeconds, floorMultiplier)}, ${num(floorMultiplier)})`,
     `* ${onJob} ${form.value(metrics.resticBackupDurationBaselineSeconds)}`,
     `and ${onJob} ${form.value(metrics.resticBackupDurationBaselineRuns)} >= ${num(minBaselineRuns)}`,
   ].join(form.separator);

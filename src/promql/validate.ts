@@ -31,6 +31,16 @@ function children(node: SyntaxNode, name: string): SyntaxNode[] {
   return out;
 }
 
+/** The metric names of a `__name__=~"a|b|c"` matcher made only of plain names, if the selector has one. */
+function nameAlternatives(expr: string, matcherNodes: readonly SyntaxNode[]): string[] | undefined {
+  for (const m of matcherNodes) {
+    const text = expr.slice(m.from, m.to);
+    const found = /^__name__\s*=~\s*"([a-zA-Z_:][a-zA-Z0-9_:]*(?:\|[a-zA-Z_:][a-zA-Z0-9_:]*)*)"$/.exec(text);
+    if (found?.[1] !== undefined) return found[1].split('|');
+  }
+  return undefined;
+}
+
 /** Returns the problems of an expression (empty when it is good), each one sentence. */
 export function validateExpr(expr: string, options: ValidateOptions = {}): string[] {
   const known = knownMetrics(options.extraMetrics ?? []);
@@ -62,16 +72,29 @@ export function validateExpr(expr: string, options: ValidateOptions = {}): strin
           .map((m) => children(m, 'LabelName')[0])
           .filter((n): n is SyntaxNode => n !== undefined)
           .map((n) => expr.slice(n.from, n.to));
+        let labels: readonly string[] | undefined;
         if (ident === undefined) {
-          problems.push(`selector '${expr.slice(ref.from, ref.to)}' has no metric name`);
-          return false;
+          // `{__name__=~"a|b"}`: several known metrics at once; the labels they all have.
+          const names = nameAlternatives(expr, matcherNodes);
+          if (names === undefined) {
+            problems.push(`selector '${expr.slice(ref.from, ref.to)}' has no metric name`);
+            return false;
+          }
+          const unknown = names.filter((n) => !known.has(n));
+          if (unknown.length > 0) {
+            problems.push(`metric '${unknown.join("', '")}' is not in the catalog (nothing writes it)`);
+            return false;
+          }
+          labels = names.map((n) => known.get(n) ?? []).reduce((a, b) => a.filter((l) => b.includes(l)));
+        } else {
+          const name = expr.slice(ident.from, ident.to);
+          labels = known.get(name);
+          if (labels === undefined) {
+            problems.push(`metric '${name}' is not in the catalog (nothing writes it)`);
+            return false;
+          }
         }
-        const name = expr.slice(ident.from, ident.to);
-        const labels = known.get(name);
-        if (labels === undefined) {
-          problems.push(`metric '${name}' is not in the catalog (nothing writes it)`);
-          return false;
-        }
+        const name = ident === undefined ? expr.slice(ref.from, ref.to) : expr.slice(ident.from, ident.to);
         for (const l of labels) selectedLabels.add(l);
         for (const l of matchedLabels) {
           if (!labels.includes(l) && !UNIVERSAL_LABELS.has(l)) problems.push(`metric '${name}' has no label '${l}'`);

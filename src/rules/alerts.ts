@@ -6,9 +6,11 @@
  */
 import type { AlertName } from '../config/alert-names.js';
 import type { ResolvedConfig, Severity } from '../config/model.js';
+import { REPOSITORY_OPERATION_LABELS, pruneStaleExpr } from '../promql/maintenance.js';
 import { STANZA_REPOSITORY_TYPE_LABELS, STANZA_TYPE_LABELS, pgbackrestBackupAgeExpr, pgbackrestErrorExpr, walUnchangedExpr } from '../promql/pgbackrest.js';
 import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, by, num, on, quote, sel } from '../promql/selector.js';
-import { MONITORING_PROBLEMS, type MonitoringProblem, externalMetrics, metrics } from '../schema/catalog.js';
+import { type CheckKind, MONITORING_PROBLEMS, type MonitoringProblem, externalMetrics, metrics } from '../schema/catalog.js';
+import { neverReportedExpr } from '../promql/checks.js';
 import { formatDuration } from '../util/duration.js';
 import { PGBACKREST_STALE_THRESHOLD_RECORD, SHRINK_RATIO_RECORD, SLOW_THRESHOLD_RECORD, STALE_THRESHOLD_RECORD } from './records.js';
 import { type TemplatePart, type ValueFormat, humanizeDuration } from './template.js';
@@ -50,6 +52,8 @@ export interface AlertDef {
   readonly forSeconds: number;
   /** The `for:` clause as the rule file writes it (`forSeconds` as a Prometheus duration, `0s` for none). */
   readonly for: string;
+  /** The `keep_firing_for:` clause in seconds (0: none): how long the alert outlives its condition, so a scrape gap does not resolve it. */
+  readonly keepFiringForSeconds: number;
   readonly expr: string;
   /** The labels the alert carries besides severity: what identifies the failing thing. */
   readonly labels: readonly string[];
@@ -92,6 +96,17 @@ function staleExpr(lastSuccess: { name: string; labels: readonly string[] }, lab
   return `time() - max ${by(labels)} (${sel(lastSuccess)}) > ${num(thresholdSeconds)}`;
 }
 
+/** The description query of a never-reported check's threshold. */
+function checkThreshold(check: CheckKind, labels: readonly string[]): AlertQuery {
+  return {
+    id: 'staleThreshold',
+    query: `max(${metrics.backupMonitoringExpectedCheckStaleThresholdSeconds.name}{check="${check}",${labels.map((l) => `${l}=%q`).join(',')}})`,
+    args: labels,
+    format: 'duration',
+    otherwise: 'unknown',
+  };
+}
+
 /**
  * Where a node_exporter series (which has job and instance but no hostname) gets its hostname:
  * from the ubm metrics scraped from the same target, else from the instance's host part.
@@ -121,10 +136,16 @@ function selfCheckProblems(): string {
 /** The alert definitions for a config, each with its `for:` from the config. */
 export function alertDefs(config: ResolvedConfig): AlertDef[] {
   const forSeconds = config.alerting.forSeconds;
-  return definitions(config).map((def) => ({ ...def, forSeconds: forSeconds[def.name], for: formatDuration(forSeconds[def.name]) }));
+  return definitions(config).map((def) => ({
+    ...def,
+    forSeconds: forSeconds[def.name],
+    for: formatDuration(forSeconds[def.name]),
+    // BackupMonitoringUnhealthy is about the gap itself: it resolves the moment monitoring works again.
+    keepFiringForSeconds: def.name === 'BackupMonitoringUnhealthy' ? 0 : config.alerting.keepFiringForSeconds,
+  }));
 }
 
-function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' | 'for'>> {
+function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' | 'for' | 'keepFiringForSeconds'>> {
   const a = config.alerting;
   const pg = config.postgres;
   const v = config.verification;
@@ -223,16 +244,10 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       // High, as Stale: restic reported success for a backup of (almost) nothing, so no other alert
       // fires, while retention goes on pruning the snapshots that still hold the data.
       severity: 'high',
-      // One sample per job and series: the baselines are averages the emitter keeps, not days of history.
-      // The figures exist only in the file of a successful run, so a failed run is never judged; $value is
-      // the run's share of the baseline (files first). A baseline of 0 has nothing to shrink from.
-      expr: [
-        `max ${by(J)} (${sel(metrics.resticBackupFilesProcessed)}) / ${on(J)} (max ${by(J)} (${sel(metrics.resticBackupFilesProcessedBaseline)}) > 0)`,
-        `  < ${on(J)} ${shrinkRatio}`,
-        'or',
-        `max ${by(J)} (${sel(metrics.resticBackupProcessedBytes)}) / ${on(J)} (max ${by(J)} (${sel(metrics.resticBackupProcessedBaselineBytes)}) > 0)`,
-        `  < ${on(J)} ${shrinkRatio}`,
-      ].join('\n'),
+      // One sample per job: the emitter works out the run's share of its source baselines (the smaller of
+      // files and bytes) once per run. It exists only in the file of a successful run with a positive
+      // baseline, so a failed run is never judged; $value is that share.
+      expr: `max ${by(J)} (${sel(metrics.resticBackupSourceShare)})\n  < ${on(J)} ${shrinkRatio}`,
       labels: J,
       summary: 'A backup run succeeded but processed far less than its job usually does.',
       description: [
@@ -276,6 +291,19 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       ],
     },
     {
+      name: 'ResticVerificationNeverReported',
+      group: 'ubm-verification',
+      severity: 'medium',
+      expr: neverReportedExpr('restic_verification'),
+      labels: REPOSITORY_LABELS,
+      summary: 'A restic check the config turns on has never reported.',
+      description: [
+        'The restic check of repository ', L('repository'), ' on ', L('hostname'), ' is turned on in the config but has not reported for ', { value: 'duration' }, ' since ubm health first expected it (its threshold is ',
+        checkThreshold('restic_verification', REPOSITORY_LABELS),
+        '): its timer may not be installed or may not call ubm verify (or ubm emit verification), or may report another repository name.',
+      ],
+    },
+    {
       name: 'ResticRestoreTestFailed',
       group: 'ubm-verification',
       severity: 'high',
@@ -297,6 +325,19 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       description: [
         'No sample-restore test of repository ', L('repository'), ' on ', L('hostname'), ' has passed for ', { value: 'duration' },
         `; the threshold is ${humanizeDuration(v.restoreTesting.staleThresholdSeconds)}.`,
+      ],
+    },
+    {
+      name: 'ResticRestoreTestNeverReported',
+      group: 'ubm-verification',
+      severity: 'medium',
+      expr: neverReportedExpr('restic_restore_test'),
+      labels: REPOSITORY_LABELS,
+      summary: 'A restore test the config turns on has never reported.',
+      description: [
+        'The sample-restore test of repository ', L('repository'), ' on ', L('hostname'), ' is turned on in the config but has not reported for ', { value: 'duration' }, ' since ubm health first expected it (its threshold is ',
+        checkThreshold('restic_restore_test', REPOSITORY_LABELS),
+        '): its timer may not be installed or may not call ubm verify --restore-test (or ubm emit restore-test), or may report another repository name.',
       ],
     },
     {
@@ -333,6 +374,57 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       ],
     },
     {
+      name: 'ResticMaintenanceFailed',
+      group: 'ubm-verification',
+      // High: nothing is lost yet, but a repository whose prune keeps failing grows until its disk is full.
+      severity: 'high',
+      expr: failedExpr(metrics.resticMaintenanceStatus, REPOSITORY_OPERATION_LABELS),
+      labels: REPOSITORY_OPERATION_LABELS,
+      summary: 'The last maintenance operation (forget, prune or check) of a restic repository failed.',
+      description: [
+        'The last ', L('operation'), ' of restic repository ', L('repository'), ' on ', L('hostname'), ' failed',
+        { id: 'exitCode', query: `max(${jobQuery(metrics.resticMaintenanceExitCode.name, REPOSITORY_OPERATION_LABELS)})`, args: REPOSITORY_OPERATION_LABELS, format: 'integer', prefix: ' with exit code ' },
+        '. Last success: ',
+        lastSuccessAge(metrics.resticMaintenanceLastSuccessTimestampSeconds.name, REPOSITORY_OPERATION_LABELS),
+        '.',
+      ],
+    },
+    {
+      name: 'ResticMaintenanceStale',
+      group: 'ubm-verification',
+      // Medium: the repository only grows for now; a prune that keeps failing pages as ResticMaintenanceFailed.
+      severity: 'medium',
+      // One threshold per repository from its pruneSchedule, written with the prune's metrics: one rule for any number.
+      expr: pruneStaleExpr(config.maintenance.fallbackStaleThresholdSeconds),
+      labels: REPOSITORY_OPERATION_LABELS,
+      summary: 'No prune of a restic repository has succeeded within its threshold.',
+      description: [
+        'No prune of restic repository ', L('repository'), ' on ', L('hostname'), ' has succeeded for ', { value: 'duration' }, '; its threshold is ',
+        {
+          id: 'staleThreshold',
+          query: `max(${jobQuery(metrics.resticMaintenanceStaleThresholdSeconds.name, REPOSITORY_OPERATION_LABELS)})`,
+          args: REPOSITORY_OPERATION_LABELS,
+          format: 'duration',
+          otherwise: humanizeDuration(config.maintenance.fallbackStaleThresholdSeconds),
+        },
+        '. Forgotten snapshots keep their data until a prune removes it: the repository grows.',
+      ],
+    },
+    {
+      name: 'ResticMaintenanceNeverReported',
+      group: 'ubm-verification',
+      severity: 'medium',
+      expr: neverReportedExpr('restic_prune'),
+      labels: REPOSITORY_LABELS,
+      summary: 'A prune the config schedules for a restic repository has never reported.',
+      description: [
+        'The prune of restic repository ', L('repository'), ' on ', L('hostname'), ' (its pruneSchedule) is turned on in the config but has not reported for ', { value: 'duration' },
+        ' since ubm health first expected it (its threshold is ',
+        checkThreshold('restic_prune', REPOSITORY_LABELS),
+        '): its timer may not be installed or may not record the prune (ubm run --operation prune, or ubm emit maintenance), so the repository may grow unseen.',
+      ],
+    },
+    {
       name: 'PostgresBackupVerificationFailed',
       group: 'ubm-postgres',
       severity: 'high',
@@ -354,6 +446,19 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       description: [
         'No backup verification of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' has passed for ', { value: 'duration' },
         `; the threshold is ${humanizeDuration(pg.verification.staleThresholdSeconds)}.`,
+      ],
+    },
+    {
+      name: 'PostgresBackupVerificationNeverReported',
+      group: 'ubm-postgres',
+      severity: 'medium',
+      expr: neverReportedExpr('postgres_verification'),
+      labels: STANZA_LABELS,
+      summary: 'A PostgreSQL backup verification the config turns on has never reported.',
+      description: [
+        'The backup verification of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' is turned on in the config but has not reported for ', { value: 'duration' }, ' since ubm health first expected it (its threshold is ',
+        checkThreshold('postgres_verification', STANZA_LABELS),
+        '): its timer may not be installed or may not call ubm (ubm emit postgres-verification), or may report another stanza name.',
       ],
     },
     {
@@ -379,6 +484,19 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       description: [
         'The offsite copy of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' in repository ', L('repository'),
         ' has not been found good for ', { value: 'duration' }, `; the threshold is ${humanizeDuration(pg.offsiteMaxAgeSeconds)}.`,
+      ],
+    },
+    {
+      name: 'PostgresOffsiteBackupNeverReported',
+      group: 'ubm-postgres',
+      severity: 'high',
+      expr: neverReportedExpr('postgres_offsite'),
+      labels: STANZA_REPOSITORY_LABELS,
+      summary: 'The offsite copy of the PostgreSQL backups that the config turns on has never reported.',
+      description: [
+        'The offsite copy of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' in repository ', L('repository'), ' is turned on in the config but has not reported for ', { value: 'duration' }, ' since ubm health first expected it (its threshold is ',
+        checkThreshold('postgres_offsite', STANZA_REPOSITORY_LABELS),
+        '): ubm pgbackrest may not run with this repository marked offsite (or ubm emit postgres-offsite may not run), so nobody knows whether an offsite copy exists.',
       ],
     },
     {
@@ -424,6 +542,19 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       description: [
         'pgBackRest reports status code ', { value: 'integer' }, ' for PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' in repository ', L('repository'),
         ' (1 missing stanza path, 2 no valid backups, 3 missing stanza data, 4 different across repositories, 99 other error such as an unreachable repository); pgbackrest info prints its message.',
+      ],
+    },
+    {
+      name: 'PgbackrestNeverReported',
+      group: 'ubm-postgres',
+      severity: 'high',
+      expr: neverReportedExpr('pgbackrest'),
+      labels: STANZA_LABELS,
+      summary: 'The pgBackRest state of a PostgreSQL stanza that the config turns on has never been read.',
+      description: [
+        'The pgBackRest state (pgbackrest info) of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' is turned on in the config but has not reported for ', { value: 'duration' }, ' since ubm health first expected it (its threshold is ',
+        checkThreshold('pgbackrest', STANZA_LABELS),
+        '): ubm pgbackrest may not run (no timer, or pgbackrest cannot read the stanza), so neither the local backups nor WAL archiving are watched.',
       ],
     },
     {

@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../config/model.js';
 import { validateExpr } from '../promql/validate.js';
 import { type AlertDef, GROUP_NAMES, type GroupName, alertDefs } from './alerts.js';
 import { RECORDED_METRICS, type RecordDef, recordDefs } from './records.js';
+import { formatDuration } from '../util/duration.js';
 import { renderGoTemplate } from './template.js';
 
 /** A recording rule as the rule file holds it. */
@@ -19,6 +20,7 @@ export interface AlertingRule {
   readonly alert: string;
   readonly expr: string;
   readonly for: string;
+  readonly keep_firing_for?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
 }
@@ -67,6 +69,7 @@ export function buildGroups(config: ResolvedConfig, records: readonly RecordDef[
         alert: a.name,
         expr: a.expr,
         for: a.for,
+        ...(a.keepFiringForSeconds > 0 ? { keep_firing_for: formatDuration(a.keepFiringForSeconds) } : {}),
         labels: { severity: config.alerting.severityMap[a.severity] },
         annotations: {
           description: renderGoTemplate(a.description),

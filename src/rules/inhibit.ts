@@ -3,6 +3,7 @@
  * failure mutes the staleness it causes (one page per problem, not two).
  */
 import type { AlertName } from './alerts.js';
+import { REPOSITORY_OPERATION_LABELS } from '../promql/maintenance.js';
 import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS } from '../promql/selector.js';
 
 /** One inhibit rule in Alertmanager's format (0.22+ matchers). */
@@ -21,7 +22,21 @@ interface Inhibition {
 /** Which alert mutes which, and on which labels they must agree. */
 export const INHIBITIONS: readonly Inhibition[] = [
   // Unhealthy monitoring makes a host's staleness, slowness and silence meaningless.
-  { source: 'BackupMonitoringUnhealthy', targets: ['UnifiedBackupStale', 'UnifiedBackupSlow', 'UnifiedBackupNeverReported'], equal: ['hostname'] },
+  {
+    source: 'BackupMonitoringUnhealthy',
+    targets: [
+      'UnifiedBackupStale',
+      'UnifiedBackupSlow',
+      'UnifiedBackupNeverReported',
+      'ResticVerificationNeverReported',
+      'ResticRestoreTestNeverReported',
+      'ResticMaintenanceNeverReported',
+      'PostgresBackupVerificationNeverReported',
+      'PostgresOffsiteBackupNeverReported',
+      'PgbackrestNeverReported',
+    ],
+    equal: ['hostname'],
+  },
   // A job the config does not list has no configured schedule to be stale or slow against (a retired
   // job's file ages out); a failed run of it still pages.
   { source: 'UnifiedBackupUnexpectedJob', targets: ['UnifiedBackupStale', 'UnifiedBackupSlow'], equal: JOB_LABELS },
@@ -29,6 +44,7 @@ export const INHIBITIONS: readonly Inhibition[] = [
   { source: 'UnifiedBackupFailed', targets: ['UnifiedBackupStale'], equal: JOB_LABELS },
   { source: 'ResticVerificationFailed', targets: ['ResticVerificationStale'], equal: REPOSITORY_LABELS },
   { source: 'ResticRestoreTestFailed', targets: ['ResticRestoreTestStale'], equal: REPOSITORY_LABELS },
+  { source: 'ResticMaintenanceFailed', targets: ['ResticMaintenanceStale'], equal: REPOSITORY_OPERATION_LABELS },
   { source: 'PostgresBackupVerificationFailed', targets: ['PostgresBackupVerificationStale'], equal: STANZA_LABELS },
   { source: 'PostgresOffsiteBackupFailed', targets: ['PostgresOffsiteBackupStale', 'PgbackrestBackupStale'], equal: STANZA_REPOSITORY_LABELS },
   // A repository in error (unreachable, stanza missing) takes no backups and fails the offsite check: the error is the page.

@@ -5,7 +5,7 @@
 import type { ResolvedConfig } from '../config/model.js';
 import { STANZA_TYPE_LABELS, pgbackrestStaleThresholdExpr } from '../promql/pgbackrest.js';
 import { JOB_LABELS, type SelectableMetric } from '../promql/selector.js';
-import { PER_JOB_FORM, shrinkRatioExpr, slowThresholdExpr, staleThresholdExpr } from '../promql/thresholds.js';
+import { PER_JOB_FORM, shrinkRatioExpr, slowMultiplierFloor, slowThresholdExpr, staleThresholdExpr } from '../promql/thresholds.js';
 
 /** A recording rule: its output series (name and labels, selectable by other rules) and expression. */
 export interface RecordDef {
@@ -34,7 +34,7 @@ export function recordDefs(config: ResolvedConfig): RecordDef[] {
   const a = config.alerting;
   return [
     { record: STALE_THRESHOLD_RECORD.name, labels: JOB_LABELS, expr: staleThresholdExpr(PER_JOB_FORM, a.dailyStaleSeconds) },
-    { record: SLOW_THRESHOLD_RECORD.name, labels: JOB_LABELS, expr: slowThresholdExpr(PER_JOB_FORM, a.slowBackupMultiplier, a.slowMinBaselineRuns) },
+    { record: SLOW_THRESHOLD_RECORD.name, labels: JOB_LABELS, expr: slowThresholdExpr(PER_JOB_FORM, slowMultiplierFloor(config), a.slowMinBaselineRuns) },
     { record: SHRINK_RATIO_RECORD.name, labels: JOB_LABELS, expr: shrinkRatioExpr(PER_JOB_FORM, a.shrinkRatio) },
     { record: PGBACKREST_STALE_THRESHOLD_RECORD.name, labels: STANZA_TYPE_LABELS, expr: pgbackrestStaleThresholdExpr(config.postgres.backupStaleThresholds), group: 'ubm-postgres' },
   ];

@@ -18,7 +18,16 @@ export type MetricUnit =
   | 'ratio'; // a plain multiplier
 
 /** Labels the exporter may put on a metric. Never `job` or `instance`: the scrape owns those. */
-export type LabelName = 'hostname' | 'backup_job' | 'repository' | 'stanza' | 'backup_type' | 'reason';
+export type LabelName = 'hostname' | 'backup_job' | 'repository' | 'stanza' | 'backup_type' | 'reason' | 'operation' | 'check';
+
+/**
+ * The kinds of check besides backup jobs that a config can turn on: the values of `check` on the
+ * expected-check series `ubm health --config` writes (a fixed set, so the label stays bounded).
+ */
+export const CHECK_KINDS = ['restic_verification', 'restic_restore_test', 'restic_prune', 'pgbackrest', 'postgres_verification', 'postgres_offsite'] as const;
+
+/** A kind of check. */
+export type CheckKind = (typeof CHECK_KINDS)[number];
 
 /**
  * The problems the self-check (`ubm health`) can find: the values of `reason` on
@@ -40,6 +49,17 @@ export type MonitoringProblem = keyof typeof MONITORING_PROBLEMS;
 export const MONITORING_PROBLEM_REASONS = Object.keys(MONITORING_PROBLEMS) as MonitoringProblem[];
 
 /**
+ * The repository maintenance operations `ubm run --operation` and `ubm emit maintenance` record: the
+ * values of `operation` on the restic_maintenance metrics, a fixed set (so the label stays bounded).
+ * `prune` is any run that frees space (`restic forget --prune`, `restic prune`); `forget` one that only
+ * removes snapshots; `check` a `restic check` run after the backup.
+ */
+export const MAINTENANCE_OPERATIONS = ['forget', 'prune', 'check'] as const;
+
+/** A repository maintenance operation (the `operation` label of the restic_maintenance metrics). */
+export type MaintenanceOperation = (typeof MAINTENANCE_OPERATIONS)[number];
+
+/**
  * A family group: the metrics written together into one textfile per key
  * (one file per group and key-label values, so HELP/TYPE never conflict across files).
  */
@@ -48,6 +68,7 @@ export type GroupId =
   | 'restic_verification'
   | 'restic_restore_test'
   | 'restic_locks'
+  | 'restic_maintenance'
   | 'postgres_verification'
   | 'postgres_offsite'
   | 'pgbackrest'
@@ -74,11 +95,13 @@ export interface MetricDef<L extends LabelName = LabelName, G extends GroupId = 
 
 const JOB = ['hostname', 'backup_job', 'repository'] as const;
 const REPO = ['hostname', 'repository'] as const;
+const REPO_OPERATION = ['hostname', 'repository', 'operation'] as const;
 const STANZA = ['hostname', 'stanza'] as const;
 const STANZA_REPO = ['hostname', 'stanza', 'repository'] as const;
 const STANZA_REPO_TYPE = ['hostname', 'stanza', 'repository', 'backup_type'] as const;
 const STANZA_TYPE = ['hostname', 'stanza', 'backup_type'] as const;
 const HOST = ['hostname'] as const;
+const CHECK = ['hostname', 'check', 'stanza', 'repository'] as const;
 const HOST_REASON = ['hostname', 'reason'] as const;
 
 /** Keeps an entry's name, labels and group as literal types, so samples can be checked against them. */
@@ -104,9 +127,13 @@ export const metrics = {
   resticBackupExpectedIntervalSeconds: def({ name: 'restic_backup_expected_interval_seconds', kind: 'gauge', unit: 'seconds', labels: JOB, group: 'restic_backup', carryForward: true,
     help: 'Expected interval between runs of the backup job in seconds, from its schedule.' }),
   resticBackupDurationBaselineSeconds: def({ name: 'restic_backup_duration_baseline_seconds', kind: 'gauge', unit: 'seconds', labels: JOB, group: 'restic_backup', carryForward: true,
-    help: 'Moving average of the durations of earlier successful runs of the backup job in seconds, the baseline for slow-run alerts.' }),
+    help: 'Geometric moving average of the durations of earlier successful runs of the backup job in seconds (full-looking and slow runs held out), the baseline for slow-run alerts.' }),
   resticBackupDurationBaselineRuns: def({ name: 'restic_backup_duration_baseline_runs', kind: 'gauge', unit: 'count', labels: JOB, group: 'restic_backup', carryForward: true,
     help: 'Number of successful runs that the duration baseline averages.' }),
+  resticBackupDurationSpreadFactor: def({ name: 'restic_backup_duration_spread_factor', kind: 'gauge', unit: 'ratio', labels: JOB, group: 'restic_backup', carryForward: true,
+    help: 'The multiple of the duration baseline that the job\'s own run-time spread allows a normal run: e^(5 x the robust standard deviation of ln(duration)). The slow threshold is the baseline times the larger of this and the slow multiplier.' }),
+  resticBackupDurationHeldRuns: def({ name: 'restic_backup_duration_held_runs', kind: 'gauge', unit: 'count', labels: JOB, group: 'restic_backup', carryForward: true,
+    help: 'Successful runs in a row, before the last run, held out of the duration baseline as slow or full-looking; the tenth slow one makes the baseline follow the new pace.' }),
   resticBackupFilesNew: def({ name: 'restic_backup_files_new', kind: 'gauge', unit: 'files', labels: JOB, group: 'restic_backup',
     help: 'Number of new files in the last successful run of the backup job.' }),
   resticBackupFilesChanged: def({ name: 'restic_backup_files_changed', kind: 'gauge', unit: 'files', labels: JOB, group: 'restic_backup',
@@ -123,6 +150,8 @@ export const metrics = {
     help: 'Moving average of the files processed by earlier successful runs of the backup job (runs that processed under half of it held out), the baseline for source-shrink alerts.' }),
   resticBackupProcessedBaselineBytes: def({ name: 'restic_backup_processed_baseline_bytes', kind: 'gauge', unit: 'bytes', labels: JOB, group: 'restic_backup', carryForward: true,
     help: 'Moving average of the bytes of source data processed by earlier successful runs of the backup job (runs that processed under half of it held out), the baseline for source-shrink alerts.' }),
+  resticBackupSourceShare: def({ name: 'restic_backup_source_share', kind: 'gauge', unit: 'ratio', labels: JOB, group: 'restic_backup',
+    help: 'The smaller of the last successful run\'s files and bytes processed, each as a share of its source baseline (earlier runs only); absent without a positive baseline. Under the job\'s shrink ratio, UnifiedBackupSourceShrunk fires.' }),
   resticBackupSourceShrunkRuns: def({ name: 'restic_backup_source_shrunk_runs', kind: 'gauge', unit: 'count', labels: JOB, group: 'restic_backup', carryForward: true,
     help: 'Successful runs in a row, before the last run, that were held out of the source baselines for processing under half of them; the third makes the baselines follow the smaller source.' }),
 
@@ -149,6 +178,10 @@ export const metrics = {
     help: 'Number of sample files restored and matched by the last restore test.' }),
   resticRestoreTestFilesFailed: def({ name: 'restic_restore_test_files_failed', kind: 'gauge', unit: 'files', labels: REPO, group: 'restic_restore_test',
     help: 'Number of sample files that failed to restore or did not match in the last restore test.' }),
+  resticRestoreTestJobStatus: def({ name: 'restic_restore_test_job_status', kind: 'gauge', unit: 'boolean', labels: JOB, group: 'restic_restore_test', carryForward: true,
+    help: 'Whether the sample of the backup job\'s latest snapshot restored and matched (1) or failed or had no snapshot (0) in the last restore test that covered the job.' }),
+  resticRestoreTestJobLastSuccessTimestampSeconds: def({ name: 'restic_restore_test_job_last_success_timestamp_seconds', kind: 'gauge', unit: 'timestamp_seconds', labels: JOB, group: 'restic_restore_test', carryForward: true,
+    help: 'Unix time in seconds of the last restore test in which the sample of the backup job\'s latest snapshot restored and matched, carried forward across failures and tests that did not cover the job.' }),
 
   // --- restic repository locks (ubm locks) ---
   resticRepositoryLocks: def({ name: 'restic_repository_locks', kind: 'gauge', unit: 'count', labels: REPO, group: 'restic_locks',
@@ -159,6 +192,20 @@ export const metrics = {
     help: 'Unix time in seconds written in the oldest lock of the restic repository at the last lock check (its restic process refreshes it while it runs); absent when there was none.' }),
   resticRepositoryLocksLastCheckTimestampSeconds: def({ name: 'restic_repository_locks_last_check_timestamp_seconds', kind: 'gauge', unit: 'timestamp_seconds', labels: REPO, group: 'restic_locks',
     help: 'Unix time in seconds at which the locks of the restic repository were last checked.' }),
+
+  // --- restic repository maintenance after the backups: forget, prune, check (ubm run --operation / ubm emit maintenance) ---
+  resticMaintenanceStatus: def({ name: 'restic_maintenance_status', kind: 'gauge', unit: 'boolean', labels: REPO_OPERATION, group: 'restic_maintenance',
+    help: 'Whether the last run of the maintenance operation (forget, prune or check) on the repository succeeded (1) or failed (0).' }),
+  resticMaintenanceDurationSeconds: def({ name: 'restic_maintenance_duration_seconds', kind: 'gauge', unit: 'seconds', labels: REPO_OPERATION, group: 'restic_maintenance',
+    help: 'Wall time of the last run of the maintenance operation on the repository in seconds.' }),
+  resticMaintenanceExitCode: def({ name: 'restic_maintenance_exit_code', kind: 'gauge', unit: 'code', labels: REPO_OPERATION, group: 'restic_maintenance',
+    help: 'Exit code of the last run of the maintenance command on the repository (0 = success, 128+N = killed by signal N).' }),
+  resticMaintenanceLastRunTimestampSeconds: def({ name: 'restic_maintenance_last_run_timestamp_seconds', kind: 'gauge', unit: 'timestamp_seconds', labels: REPO_OPERATION, group: 'restic_maintenance',
+    help: 'Unix time in seconds at which the last run of the maintenance operation on the repository ended.' }),
+  resticMaintenanceLastSuccessTimestampSeconds: def({ name: 'restic_maintenance_last_success_timestamp_seconds', kind: 'gauge', unit: 'timestamp_seconds', labels: REPO_OPERATION, group: 'restic_maintenance', carryForward: true,
+    help: 'Unix time in seconds of the last successful run of the maintenance operation on the repository, carried forward across failed runs.' }),
+  resticMaintenanceStaleThresholdSeconds: def({ name: 'restic_maintenance_stale_threshold_seconds', kind: 'gauge', unit: 'seconds', labels: REPO_OPERATION, group: 'restic_maintenance', carryForward: true,
+    help: 'Seconds without a successful prune after which the repository counts as unpruned, from the repository\'s pruneSchedule in the config the recorder was given; carried forward across runs without one.' }),
 
   // --- PostgreSQL backup verification (ubm pgbackrest --verify / ubm emit postgres-verification) ---
   postgresBackupVerificationStatus: def({ name: 'postgres_backup_verification_status', kind: 'gauge', unit: 'boolean', labels: STANZA, group: 'postgres_verification', fixed: true,
@@ -217,6 +264,10 @@ export const metrics = {
   // --- the host's expected job set, with the thresholds the config gives each job (ubm health --config) ---
   backupMonitoringExpectedJob: def({ name: 'backup_monitoring_expected_job', kind: 'gauge', unit: 'boolean', labels: JOB, group: 'monitoring_expected_jobs',
     help: 'A backup job the host is configured to run (always 1); a job listed here that never reports raises an alert.' }),
+  backupMonitoringExpectedCheckStaleThresholdSeconds: def({ name: 'backup_monitoring_expected_check_stale_threshold_seconds', kind: 'gauge', unit: 'seconds', labels: CHECK, group: 'monitoring_expected_jobs',
+    help: 'A check the config turns on (check: restic_verification, restic_restore_test, restic_prune, pgbackrest, postgres_verification, postgres_offsite; stanza and repository empty where they do not apply), with the seconds after which it is stale: also how long it may go without ever reporting.' }),
+  backupMonitoringExpectedCheckSinceTimestampSeconds: def({ name: 'backup_monitoring_expected_check_since_timestamp_seconds', kind: 'gauge', unit: 'timestamp_seconds', labels: CHECK, group: 'monitoring_expected_jobs', carryForward: true,
+    help: 'Unix time in seconds at which ubm health first expected the check on this host, carried forward: a check that has not reported by this time plus its threshold never reported.' }),
   backupMonitoringJobStaleThresholdSeconds: def({ name: 'backup_monitoring_job_stale_threshold_seconds', kind: 'gauge', unit: 'seconds', labels: JOB, group: 'monitoring_expected_jobs',
     help: 'Seconds without a successful run after which the configured backup job counts as stale.' }),
   backupMonitoringJobSlowMultiplier: def({ name: 'backup_monitoring_job_slow_multiplier', kind: 'gauge', unit: 'ratio', labels: JOB, group: 'monitoring_expected_jobs',

@@ -1,5 +1,5 @@
 /**
- * The sample-restore test: pick N regular files of the latest snapshot, restore them with
+ * The sample-restore test: pick N regular files of a snapshot (the latest, or a job's), restore them with
  * `restic restore` into a private temporary directory, and compare each restored file's SHA-256
  * with a reference: the live file when it is unchanged since the snapshot (same size and
  * modification time to the nanosecond), else the snapshot's own content through `restic dump`.
@@ -23,6 +23,8 @@ export interface RestoreTestOutcome {
   readonly filesRestored: number;
   /** Sample files that did not restore or did not match. */
   readonly filesFailed: number;
+  /** The full ID of the snapshot sampled, when restic listed one. */
+  readonly snapshotId?: string | undefined;
 }
 
 /** Options of the restore test. */
@@ -33,6 +35,8 @@ export interface RestoreTestOptions {
   readonly sampleFiles: number;
   /** Parent of the private temporary directory. */
   readonly tempParent: string;
+  /** The snapshot to sample (a full ID, as a job's latest snapshot is found); default restic's `latest` of the repository. */
+  readonly snapshot?: string | undefined;
 }
 
 /** SHA-256 of a file's content, or undefined when it cannot be read. */
@@ -121,21 +125,22 @@ async function restoreAndCompare(
   return { restored, failed, restoreFailed: restore.code !== 0 };
 }
 
-/** Runs the sample-restore test against the repository that restic's environment selects. Throws ToolNotFoundError when restic is missing. */
+/** Runs the sample-restore test of one snapshot of the repository that restic's environment selects. Throws ToolNotFoundError when restic is missing. */
 export async function resticRestoreTest(options: RestoreTestOptions): Promise<RestoreTestOutcome> {
   const started = process.hrtime.bigint();
   const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
   const restic = requireExecutable('restic', options.env.PATH);
   const collector = sampleCollector(options.sampleFiles);
   const lines = lineSplitter(collector.onLine);
-  const ls = await runTool(restic, ['ls', '--json', 'latest'], { env: options.env, onStdout: lines.push });
+  const snapshot = options.snapshot ?? 'latest';
+  const ls = await runTool(restic, ['ls', '--json', snapshot], { env: options.env, onStdout: lines.push });
   lines.end();
   const fail = (reason: string, failed = 0): RestoreTestOutcome => ({ ok: false, reason, durationSeconds: elapsed(), filesRestored: 0, filesFailed: failed });
   if (ls.code !== 0) return fail(classifyResticFailure(ls));
   const sample = collector.result();
   // restic 0.14 exits 0 with no output when the repository has no snapshot.
   if (sample.snapshotId === undefined) return fail('the repository has no snapshot');
-  if (sample.files.length === 0) return fail('the latest snapshot holds no regular file to restore');
+  if (sample.files.length === 0) return { ...fail(`the ${options.snapshot === undefined ? 'latest ' : ''}snapshot holds no regular file to restore`), snapshotId: sample.snapshotId };
   const target = mkdtempSync(join(options.tempParent, 'ubm-restore-test-'));
   try {
     const { restored, failed, restoreFailed } = await restoreAndCompare(restic, options.env, sample.snapshotId, sample.files, target);
@@ -143,7 +148,7 @@ export async function resticRestoreTest(options: RestoreTestOptions): Promise<Re
     const reason = ok
       ? undefined
       : `${failed} of ${sample.files.length} sample files ${restoreFailed ? 'failed to restore or ' : ''}did not match the snapshot`;
-    return { ok, reason, durationSeconds: elapsed(), filesRestored: restored, filesFailed: failed };
+    return { ok, reason, durationSeconds: elapsed(), filesRestored: restored, filesFailed: failed, snapshotId: sample.snapshotId };
   } finally {
     removeTree(target);
   }

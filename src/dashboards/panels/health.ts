@@ -22,12 +22,13 @@ function healthColumns(config: ResolvedConfig): ValueColumn[] {
     { title: 'Textfile scrape errors', expr: q.scrapeErrors, unit: 'short', thresholds: PROBLEM_STEPS },
     { title: 'Scraped', expr: q.scraped, unit: 'none', thresholds: statusSteps(high), mappings: statusMappings('UP', 'DOWN', high) },
     { title: 'Silent jobs', expr: q.silentJobs, unit: 'short', thresholds: PROBLEM_STEPS },
+    { title: 'Silent checks', expr: q.silentChecks, unit: 'short', thresholds: PROBLEM_STEPS },
   ];
 }
 
 /** What each health column means, for the panels' descriptions. */
 function healthDescription(config: ResolvedConfig): string {
-  return `Per host: whether the last self-check passed, how long ago it ran (orange past ${formatDuration(config.alerting.healthStaleSeconds)}), .prom files that failed to parse, node_exporter's textfile scrape error, whether Prometheus scrapes the host's node_exporter, and configured jobs that never reported.`;
+  return `Per host: whether the last self-check passed, how long ago it ran (orange past ${formatDuration(config.alerting.healthStaleSeconds)}), .prom files that failed to parse, node_exporter's textfile scrape error, whether Prometheus scrapes the host's node_exporter, configured jobs that never reported, and configured checks (verification, restore tests, prune, pgBackRest, PostgreSQL verification and offsite copy) that never reported within their thresholds (the NeverReported alerts).`;
 }
 
 /** The health table of the overview: one row per host, linked to the host dashboard. */
@@ -39,8 +40,15 @@ export function healthTable(config: ResolvedConfig, hostUid: string): cog.Builde
 
 /** The same figures as stats, one panel each, for the host dashboard. */
 export function healthStats(config: ResolvedConfig): cog.Builder<Panel>[] {
-  return healthColumns(config).map((c) =>
-    statPanel({ title: c.title, description: healthDescription(config), unit: c.unit, width: 4, height: 5, thresholds: c.thresholds, mappings: c.mappings }, [{ expr: c.expr, legend: HOST_LEGEND }]),
+  const columns = healthColumns(config);
+  // One row of stats filling the 24-column grid: the first ones a column wider when it does not divide evenly.
+  const base = Math.floor(24 / columns.length);
+  const wider = 24 % columns.length;
+  return columns.map((c, i) =>
+    statPanel(
+      { title: c.title, description: healthDescription(config), unit: c.unit, width: base + (i < wider ? 1 : 0), height: 5, thresholds: c.thresholds, mappings: c.mappings },
+      [{ expr: c.expr, legend: HOST_LEGEND }],
+    ),
   );
 }
 

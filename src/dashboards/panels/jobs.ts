@@ -43,7 +43,7 @@ export function jobCounters(knobs: JobKnobs, width = 6): cog.Builder<Panel>[] {
     ),
     counter(
       'Slow jobs',
-      `Jobs whose last run took more than their slow multiplier (default ${knobs.slowBackupMultiplier}) times their duration baseline, ran at least ${formatDuration(knobs.slowMinDurationSeconds)} and have a baseline of at least ${knobs.slowMinBaselineRuns} runs; the UnifiedBackupSlow alert fires for each.`,
+      `Jobs whose last run took more than their slow threshold (their duration baseline times the larger of their slow multiplier, at least ${knobs.slowBackupMultiplier}, and the spread factor their own run-time spread gives), ran at least ${formatDuration(knobs.slowMinDurationSeconds)} and have a baseline of at least ${knobs.slowMinBaselineRuns} runs; the UnifiedBackupSlow alert fires for each.`,
       q.slowCount,
       SEVERITY_COLOURS.medium,
     ),

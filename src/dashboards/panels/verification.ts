@@ -37,6 +37,32 @@ export function verificationTable(config: ResolvedConfig, height = 7): cog.Build
   );
 }
 
+/** The per-job restore-test table: one row per (host, job, repository) whose latest snapshot `ubm verify --config` sampled. */
+export function jobRestoreTestTable(config: ResolvedConfig, height = 7): cog.Builder<Panel> {
+  const q = verificationQueries();
+  const stale = config.verification.restoreTesting.staleThresholdSeconds;
+  const high = SEVERITY_COLOURS.high;
+  return tablePanel(
+    {
+      title: 'Restore tests per job',
+      description:
+        `One row per backup job whose latest snapshot a restore test sampled (\`ubm verify --config\`): whether the job's sample restored and matched in the last test that covered it, ` +
+        `and how long ago it last did (yellow past ${formatDuration(stale)}, the restore-test stale threshold). A job missing here was never restore-tested on its own.`,
+      width: 24,
+      height,
+    },
+    [
+      { label: 'hostname', title: 'Host' },
+      { label: 'backup_job', title: 'Job' },
+      { label: 'repository', title: 'Repository' },
+    ],
+    [
+      { title: 'Restore test', expr: q.jobRestoreStatus, unit: 'none', thresholds: statusSteps(high), mappings: statusMappings('PASSED', 'FAILED', high) },
+      { title: 'Last passed restore test', expr: q.jobRestoreAge, unit: 's', thresholds: steps(SEVERITY_COLOURS.ok, [stale, SEVERITY_COLOURS.medium]) },
+    ],
+  );
+}
+
 /** The lock table: one row per (host, repository) with the locks `ubm locks` found at its last check. */
 export function locksTable(config: ResolvedConfig, height = 6): cog.Builder<Panel> {
   const q = lockQueries();

@@ -2,7 +2,6 @@
  * The example labels and thresholds generated tests use, taken from the config so that the tests
  * speak about its own hosts, jobs and repositories.
  */
-import { staleScale } from '../../config/defaults.js';
 import type { ResolvedConfig, ResolvedJob } from '../../config/model.js';
 import { metrics } from '../../schema/catalog.js';
 import { SECONDS_PER_DAY } from '../../util/duration.js';
@@ -39,7 +38,7 @@ const FALLBACK_JOB: Omit<ResolvedJob, 'staleThresholdSeconds' | 'slowMultiplier'
 export function testContext(config: ResolvedConfig): TestContext {
   const hostname = config.hostnames[0] ?? 'localhost';
   const byThreshold = [...config.jobs].sort((a, b) => a.staleThresholdSeconds - b.staleThresholdSeconds || (a.name < b.name ? -1 : 1));
-  const dailyStaleSeconds = Math.round(SECONDS_PER_DAY * staleScale(config.alerting.dailyStaleSeconds));
+  const dailyStaleSeconds = config.alerting.dailyStaleSeconds;
   const job = byThreshold[0] ?? { ...FALLBACK_JOB, staleThresholdSeconds: dailyStaleSeconds, slowMultiplier: config.alerting.slowBackupMultiplier, shrinkRatio: config.alerting.shrinkRatio };
   const daily = config.jobs.find((j) => j.intervalSeconds === SECONDS_PER_DAY) ?? { ...job, frequency: 'daily', intervalSeconds: SECONDS_PER_DAY, staleThresholdSeconds: dailyStaleSeconds };
   const offsite = config.postgres.pgbackrestRepos.find((r) => r.offsite)?.name ?? config.postgres.offsiteRepository ?? 'repo2';

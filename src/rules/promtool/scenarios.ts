@@ -7,15 +7,16 @@ import { PGBACKREST_STALE_THRESHOLD_RECORD, STALE_THRESHOLD_RECORD } from '../re
 import { humanizeDuration } from '../template.js';
 import { num, sel } from '../../promql/selector.js';
 import { MONITORING_PROBLEMS, MONITORING_PROBLEM_REASONS, type MonitoringProblem, externalMetrics, metrics } from '../../schema/catalog.js';
-import { staleScale } from '../../config/defaults.js';
+import { RANDOMIZED_DELAY_SECONDS, graceShare } from '../../config/defaults.js';
 import { PG_BACKUP_TYPES, type ResolvedAlerting, type ResolvedJob } from '../../config/model.js';
-import { BASELINE_ALPHA, SOURCE_FOLLOW_RUNS, type SourceBaseline, foldSourceBaseline } from '../../groups/restic-backup.js';
+import { type DurationBaseline, EMPTY_BASELINE, foldDuration, spreadFactor } from '../../groups/duration-baseline.js';
+import { SOURCE_FOLLOW_RUNS, type SourceBaseline, foldSourceBaseline, sourceShare } from '../../groups/restic-backup.js';
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from '../../util/duration.js';
 import { seededRandom } from '../../util/random.js';
 import { type TestContext, healthySeries, jobLabelsOf, scraped } from './context.js';
 import { startLate } from './late-start.js';
 import type { AlertRuleTest, UnitTest } from './model.js';
-import { STALE, type SeriesSpec, type Timeline, evalTime, firstEvalAfter, inputSeries, pieces, seriesName } from './series.js';
+import { STALE, type SeriesSpec, type Timeline, evalTime, firstEvalAfter, inputSeries, onGrid, pieces, seriesName } from './series.js';
 import { LONG_STEP, SHORT_STEP, SOURCE_BYTES, SOURCE_FILES, expectedAlert, firesAt, pgbackrestRepoLabels } from './unit.js';
 
 const DAY = SECONDS_PER_DAY;
@@ -37,6 +38,8 @@ interface Run {
   /** restic's files and bytes processed (a successful run's only). */
   readonly files?: number;
   readonly bytes?: number;
+  /** restic's data added (a full-looking run, one that added most of what it processed, stays out of the duration baseline). */
+  readonly added?: number;
 }
 
 /** Which minutes have no samples at all (Prometheus was down). */
@@ -50,8 +53,8 @@ interface Scene {
   readonly job: ResolvedJob;
   readonly labels: Readonly<Record<string, string>>;
   readonly alerting: ResolvedAlerting;
-  /** The factor by which every job's stale threshold exceeds its interval. */
-  readonly staleScale: number;
+  /** The factor by which the rules' fallback stale threshold exceeds a recorded interval, before the default randomized delay is added (as rendered: 6 decimals). */
+  readonly graceFactor: number;
   /** Seconds between the scenario's evaluations (and samples). */
   readonly step: number;
   /** The generated alert of that name, or undefined when the config does not generate it. */
@@ -93,6 +96,136 @@ function dailyRuns(days: number, seed: number): Run[] {
   return runs;
 }
 
+/**
+ * An hourly job whose timer adds a random delay of up to 30 minutes, running 3 minutes +-20 %, for
+ * `days` days from time 0 (plus the run of the hour before). Hours 5 and 6 take the extremes, so that
+ * the longest normal gap (90 minutes and the run-time spread) is in every test.
+ */
+function hourlyRuns(days: number, seed: number): Run[] {
+  const next = seededRandom(seed);
+  const runs: Run[] = [];
+  for (let hour = -1; hour < days * 24; hour++) {
+    const random = next();
+    const delay = hour === 5 ? 0 : hour === 6 ? 30 * 60 : Math.floor(random * 30) * 60;
+    const duration = Math.round(180 * (0.8 + 0.4 * next()));
+    runs.push({ end: hour * HOUR + delay + duration, duration, ok: true });
+  }
+  return runs;
+}
+
+/** A daily job at 02:00 whose durations are given run by run (from the day before time 0 on), with restic's data added. */
+function dailyDurations(durations: readonly number[], added: (k: number) => number = () => 2 ** 20): Run[] {
+  return durations.map((duration, k) => ({ end: (k - 1) * DAY + 2 * HOUR + duration, duration, ok: true, files: SOURCE_FILES, bytes: SOURCE_BYTES, added: added(k) }));
+}
+
+/** The slow threshold the recording rule resolves for the scene's job after `runs[0..index)` folded in (ubm health writes its multiplier). */
+function slowThresholdAfter(s: Scene, runs: readonly Run[], index: number): { threshold: number; baseline: number } {
+  const b = runs.slice(0, index).reduce((acc, r) => (r.ok ? foldDuration(acc, { durationSeconds: r.duration, dataAddedBytes: r.added, totalBytesProcessed: r.bytes }) : acc), EMPTY_BASELINE);
+  const baseline = Math.round(b.seconds ?? 0);
+  const floor = Math.min(s.alerting.slowBackupMultiplier, ...s.ctx.config.jobs.map((j) => j.slowMultiplier));
+  const multiple = Math.max(Number(spreadFactor(b.spread).toFixed(4)), s.job.slowMultiplier, floor);
+  return { threshold: multiple * baseline, baseline };
+}
+
+/** UnifiedBackupSlow as promtool must see it for run `index` of `runs`. */
+function slowAlert(s: Scene, slow: AlertDef, runs: readonly Run[], index: number, t: number): AlertRuleTest {
+  const { threshold, baseline } = slowThresholdAfter(s, runs, index);
+  const duration = runs[index]?.duration ?? 0;
+  return {
+    eval_time: evalTime(t),
+    alertname: slow.name,
+    exp_alerts: [expectedAlert(s.ctx, slow, { labels: s.labels, value: () => duration, answers: { slowThreshold: () => threshold, slowMultiplier: () => threshold / baseline, baseline: () => baseline } }, t)],
+  };
+}
+
+/** When run `index` of `runs` has been scraped and held for the alert's `for:`. */
+function firesForRun(s: Scene, def: AlertDef, runs: readonly Run[], index: number): number {
+  // Its file is scraped at the first minute after it ended.
+  return firesAt({ activeAt: firstEvalAfter(runs[index]?.end ?? 0, s.step) }, def, s.step);
+}
+
+/**
+ * Three full backups at 20 times the later runs' time (restic added all it processed), three
+ * incremental runs, then one three times slower: the first full backups stay out of the baseline,
+ * so the slow run is caught as soon as the baseline has its minimum of runs.
+ */
+function slowAfterFullBackups(s: Scene, slow: AlertDef): Body | undefined {
+  const minRuns = s.alerting.slowMinBaselineRuns;
+  const normal = Math.max(RUN_SECONDS, s.alerting.slowMinDurationSeconds);
+  const fulls = 3;
+  const durations = [...Array.from({ length: fulls }, () => 20 * normal), ...Array.from({ length: minRuns }, () => normal), 3 * normal];
+  const runs = dailyDurations(durations, (k) => (k < fulls ? SOURCE_BYTES : 2 ** 20));
+  const plant = runs.length - 1;
+  if (slowThresholdAfter(s, runs, plant).threshold >= 3 * normal) return undefined;
+  const fire = firesForRun(s, slow, runs, plant);
+  return {
+    specs: dailyLife(s, runs),
+    minutes: fire / 60 + TAIL_MINUTES,
+    checks: { alert_rule_test: [{ eval_time: evalTime(fire - s.step), alertname: slow.name, exp_alerts: [] }, slowAlert(s, slow, runs, plant, fire)] },
+  };
+}
+
+/**
+ * Five steady runs, then every run about three times slower: UnifiedBackupSlow fires for each slow
+ * run with that run's own duration (it is not folded into the baseline), not once.
+ */
+function lastingSlowdown(s: Scene, slow: AlertDef): Body | undefined {
+  const normal = Math.max(RUN_SECONDS, s.alerting.slowMinDurationSeconds);
+  const steady = Math.max(5, s.alerting.slowMinBaselineRuns + 1);
+  const slowRuns = 4;
+  const runs = dailyDurations([...Array.from({ length: steady }, () => normal), ...Array.from({ length: slowRuns }, (_, k) => 3 * normal + 60 * k)]);
+  if (slowThresholdAfter(s, runs, steady).threshold >= 3 * normal) return undefined;
+  const checks = Array.from({ length: slowRuns }, (_, k) => steady + k).map((i) => slowAlert(s, slow, runs, i, firesForRun(s, slow, runs, i)));
+  const last = firesForRun(s, slow, runs, runs.length - 1);
+  return { specs: dailyLife(s, runs), minutes: last / 60 + TAIL_MINUTES, checks: { alert_rule_test: checks } };
+}
+
+/**
+ * A noisy job (runs of 0.6, 1 and 1.6 times its usual time, in turn, for 30 days), then a run 2.5
+ * times its baseline: within what its own spread allows, so UnifiedBackupSlow stays quiet although
+ * the run is past the slow multiplier.
+ */
+function noisyJobQuiet(s: Scene, slow: AlertDef): Body | undefined {
+  const normal = Math.max(RUN_SECONDS, s.alerting.slowMinDurationSeconds);
+  const noisy = Array.from({ length: 30 }, (_, k) => Math.round(normal * ([0.6, 1, 1.6][k % 3] ?? 1)));
+  const probe = dailyDurations(noisy);
+  const { threshold, baseline } = slowThresholdAfter(s, probe, probe.length);
+  const long = Math.round(2.5 * baseline);
+  // Only where the run is past the multiplier but within the spread does the scenario say something.
+  if (long <= baseline * Math.max(s.job.slowMultiplier, s.alerting.slowBackupMultiplier) || long >= threshold) return undefined;
+  const runs = dailyDurations([...noisy, long]);
+  const at = firesForRun(s, slow, runs, runs.length - 1);
+  return { specs: dailyLife(s, runs), minutes: at / 60 + TAIL_MINUTES, checks: { alert_rule_test: [{ eval_time: evalTime(at), alertname: slow.name, exp_alerts: [] }] } };
+}
+
+/**
+ * A job that fails from minute 10 while node_exporter is away for two hours (no samples at all from
+ * minute 60 to 180): UnifiedBackupFailed fires once and stays firing through the gap and after it,
+ * never pending again, which would mean a second notification for the same failure.
+ */
+function failureThroughGap(s: Scene, failed: AlertDef): Body | undefined {
+  const gapFrom = 60;
+  const gapTo = 180;
+  if (failed.keepFiringForSeconds < (gapTo - gapFrom) * 60) return undefined;
+  const runs: Run[] = [SUCCEEDED_AT_0, { end: TURN_MINUTE * 60 - 60, duration: RUN_SECONDS, ok: false }];
+  const end = (gapTo + 30) * 60;
+  const firedAt = firesAt({ activeAt: firstEvalAfter(TURN_MINUTE * 60, s.step) }, failed, s.step);
+  const alerts = (state: string): string => `${sel(externalMetrics.alerts, { alertname: failed.name, alertstate: state })}`;
+  const window = end - firedAt;
+  return {
+    specs: dailyLife(s, runs, (m) => m >= gapFrom && m < gapTo),
+    minutes: end / 60 + TAIL_MINUTES,
+    checks: {
+      promql_expr_test: [
+        // Firing at every evaluation from the first firing on, the gap included (Prometheus 2's ranges include both ends)...
+        { expr: `count_over_time(${alerts('firing')}[${evalTime(window)}])`, eval_time: evalTime(end), exp_samples: [{ labels: `{${Object.entries({ ...s.labels, alertname: failed.name, alertstate: 'firing', severity: s.ctx.config.alerting.severityMap[failed.severity] }).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}="${v}"`).join(',')}}`, value: window / s.step + 1 }] },
+        // ...and never pending again after it.
+        { expr: `count_over_time(${alerts('pending')}[${evalTime(window)}])`, eval_time: evalTime(end), exp_samples: [] },
+      ],
+    },
+  };
+}
+
 /** A run that succeeded at time 0. */
 const SUCCEEDED_AT_0: Run = { end: 0, duration: RUN_SECONDS, ok: true };
 
@@ -113,21 +246,19 @@ function jobSeries(ctx: TestContext, job: ResolvedJob, runs: readonly Run[], gap
     });
     return i;
   };
-  const state = (m: number): { last: Run; index: number; lastOk: Run | undefined; baseline: number; okRuns: number; source: SourceBaseline } | undefined => {
+  const state = (m: number): { last: Run; index: number; lastOk: Run | undefined; baseline: DurationBaseline; source: SourceBaseline } | undefined => {
     const index = lastRunAt(m);
     const last = runs[index];
     if (last === undefined) return undefined;
-    let baseline = 0;
-    let okRuns = 0;
+    let baseline = EMPTY_BASELINE;
     let lastOk: Run | undefined;
-    // The baseline averages earlier successful runs (an EWMA, as the emitter keeps it), never the current one.
+    // The baseline folds earlier successful runs as the emitter does, never the current one.
     runs.slice(0, index + 1).forEach((r, k) => {
       if (!r.ok) return;
-      if (k < index) baseline = okRuns === 0 ? r.duration : BASELINE_ALPHA * r.duration + (1 - BASELINE_ALPHA) * baseline;
-      if (k < index) okRuns++;
+      if (k < index) baseline = foldDuration(baseline, { durationSeconds: r.duration, dataAddedBytes: r.added, totalBytesProcessed: r.bytes });
       lastOk = r;
     });
-    return { last, index, lastOk, baseline: Math.round(baseline), okRuns, source: sourceBaselineOf(runs, index) };
+    return { last, index, lastOk, baseline, source: sourceBaselineOf(runs, index) };
   };
   const series = (metric: { name: string }, f: (s: NonNullable<ReturnType<typeof state>>) => number | undefined): SeriesSpec =>
     scraped(ctx, metric, labels, (m) => {
@@ -144,8 +275,9 @@ function jobSeries(ctx: TestContext, job: ResolvedJob, runs: readonly Run[], gap
     series(metrics.resticBackupLastSuccessTimestamp, (s) => s.lastOk?.end),
     series(metrics.resticBackupFirstRunTimestampSeconds, () => firstEnd),
     series(metrics.resticBackupExpectedIntervalSeconds, () => job.intervalSeconds),
-    series(metrics.resticBackupDurationBaselineSeconds, (s) => (s.okRuns > 0 ? s.baseline : undefined)),
-    series(metrics.resticBackupDurationBaselineRuns, (s) => s.okRuns),
+    series(metrics.resticBackupDurationBaselineSeconds, (s) => (s.baseline.seconds === undefined ? undefined : Math.round(s.baseline.seconds))),
+    series(metrics.resticBackupDurationBaselineRuns, (s) => s.baseline.runs),
+    series(metrics.resticBackupDurationSpreadFactor, (s) => Number(spreadFactor(s.baseline.spread).toFixed(4))),
     // restic's figures and the source baselines, when the runs have figures (promtool's time goes with the series count).
     ...(runs.some((r) => r.files !== undefined || r.bytes !== undefined)
       ? [
@@ -153,6 +285,7 @@ function jobSeries(ctx: TestContext, job: ResolvedJob, runs: readonly Run[], gap
           series(metrics.resticBackupProcessedBytes, (s) => (s.last.ok ? s.last.bytes : undefined)),
           series(metrics.resticBackupFilesProcessedBaseline, (s) => s.source.files),
           series(metrics.resticBackupProcessedBaselineBytes, (s) => s.source.bytes),
+          series(metrics.resticBackupSourceShare, (s) => (s.last.ok ? sourceShare(s.source, { files: s.last.files, bytes: s.last.bytes }) : undefined)),
           series(metrics.resticBackupSourceShrunkRuns, (s) => s.source.heldRuns),
         ]
       : []),
@@ -239,10 +372,10 @@ function slowStaysQuiet(s: Scene, slow: AlertDef, baseline: number, duration: nu
   };
 }
 
-/** The config's hourly job (or the daily one, re-scheduled), with the threshold it has without ubm health: its interval scaled like a daily job's. */
+/** The config's hourly job (or the daily one, re-scheduled), with the threshold it has without ubm health: derived from its interval with the default allowances, unrounded as the rule computes it. */
 function hourlyJob(s: Scene): ResolvedJob {
   const ofConfig = s.ctx.config.jobs.find((j) => j.intervalSeconds === HOUR) ?? s.job;
-  return { ...ofConfig, frequency: 'hourly', intervalSeconds: HOUR, staleThresholdSeconds: Math.round(HOUR * s.staleScale) };
+  return { ...ofConfig, frequency: 'hourly', intervalSeconds: HOUR, staleThresholdSeconds: HOUR * s.graceFactor + RANDOMIZED_DELAY_SECONDS };
 }
 
 /** The stale threshold recorded for the daily job is `value` when its status and the series of `sources` are scraped. */
@@ -403,8 +536,8 @@ function shrunkAlert(s: Scene, def: AlertDef, runs: readonly Run[], t: number): 
     def,
     {
       labels: s.labels,
-      // The files branch leads the rule: its share is the value.
-      value: () => files / (baseline.files ?? 1),
+      // The emitter's share: the smaller of files and bytes.
+      value: () => sourceShare(baseline, { files, bytes }) ?? 0,
       answers: { filesProcessed: () => files, bytesProcessed: () => bytes, filesBaseline: () => baseline.files, bytesBaseline: () => baseline.bytes, shrinkRatio: () => s.job.shrinkRatio },
     },
     t,
@@ -443,7 +576,8 @@ function shrankForGood(s: Scene, shrunk: AlertDef): Body | undefined {
   const firing = (t: number): AlertRuleTest => ({ eval_time: evalTime(t), alertname: shrunk.name, exp_alerts: [shrunkAlert(s, shrunk, runs, t)] });
   const quiet = (t: number): AlertRuleTest => ({ eval_time: evalTime(t), alertname: shrunk.name, exp_alerts: [] });
   const lastHeld = 2 + SOURCE_FOLLOW_RUNS - 1;
-  const followed = at(lastHeld + 1);
+  // Resolved once the followed run's file is scraped and keep_firing_for has run out.
+  const followed = onGrid(at(lastHeld + 1) + shrunk.keepFiringForSeconds, s.step);
   return {
     specs: dailyLife(s, runs),
     minutes: followed / 60 + TAIL_MINUTES,
@@ -465,6 +599,7 @@ function lostItsBytes(s: Scene, shrunk: AlertDef): Body | undefined {
       scraped(s.ctx, metrics.resticBackupFilesProcessedBaseline, s.labels, () => SOURCE_FILES),
       scraped(s.ctx, metrics.resticBackupProcessedBaselineBytes, s.labels, () => SOURCE_BYTES),
       scraped(s.ctx, metrics.resticBackupProcessedBytes, s.labels, pieces([[0, SOURCE_BYTES], [TURN_MINUTE, bytes]])),
+      scraped(s.ctx, metrics.resticBackupSourceShare, s.labels, pieces([[0, 1], [TURN_MINUTE, bytes / SOURCE_BYTES]])),
     ],
     ...firesExactly(s, shrunk, TURN_MINUTE * 60, s.labels, () => bytes / SOURCE_BYTES, answers),
   };
@@ -501,6 +636,26 @@ function liveLockStaysQuiet(s: Scene, staleLock: AlertDef): Body {
 
 /** How old a live restic's lock is when a check sees it: restic rewrites it every 5 minutes. */
 const LIVE_LOCK_AGE_SECONDS = 240;
+
+/**
+ * Two repositories whose last successful prune lies the config's fallback prune threshold back at
+ * minute 10: the one whose prune wrote a threshold of its own (twice as long, from its pruneSchedule)
+ * stays quiet, the one whose prune was recorded without --config goes stale at the fallback.
+ */
+function pruneThresholdTravels(s: Scene, stale: AlertDef): Body {
+  const fallback = s.ctx.config.maintenance.fallbackStaleThresholdSeconds;
+  const since = TURN_MINUTE * 60 - fallback;
+  const own = { hostname: s.ctx.hostname, repository: 'monthly-pruned', operation: 'prune' };
+  const bare = { ...own, repository: 'pruned-without-config' };
+  const pruned = (labels: Readonly<Record<string, string>>): SeriesSpec[] => [
+    scraped(s.ctx, metrics.resticMaintenanceStatus, labels, () => 1),
+    scraped(s.ctx, metrics.resticMaintenanceLastSuccessTimestampSeconds, labels, () => since),
+  ];
+  return {
+    specs: [...pruned(own), scraped(s.ctx, metrics.resticMaintenanceStaleThresholdSeconds, own, () => 2 * fallback), ...pruned(bare)],
+    ...firesExactly(s, stale, firstEvalAfter(TURN_MINUTE * 60, s.step), bare, (t) => t - since),
+  };
+}
 
 /** The scenarios, in the order their tests appear in each file. */
 const SCENARIOS: readonly Scenario[] = [
@@ -638,6 +793,11 @@ const SCENARIOS: readonly Scenario[] = [
     }),
   },
   {
+    name: "A repository's prune threshold travels with its metrics; one recorded without a config gets the config's fallback",
+    step: SHORT_STEP,
+    build: about('ResticMaintenanceStale', pruneThresholdTravels),
+  },
+  {
     name: 'A lock that a long backup keeps refreshing never goes stale, however far apart the lock checks are',
     step: LONG_STEP,
     build: about('ResticStaleLock', liveLockStaysQuiet),
@@ -646,6 +806,37 @@ const SCENARIOS: readonly Scenario[] = [
     name: '30 days of a daily schedule with a 30-minute random delay and normal durations raise nothing',
     step: LONG_STEP,
     build: (s) => raisesNothing(s, 30, 20_240_601),
+  },
+  {
+    name: 'A day of an hourly schedule with a 30-minute random delay raises nothing (its longest normal gap is 90 minutes)',
+    step: SHORT_STEP,
+    build: (s) => {
+      const job = { ...hourlyJob(s), staleThresholdSeconds: s.ctx.config.jobs.find((j) => j.intervalSeconds === HOUR)?.staleThresholdSeconds ?? hourlyJob(s).staleThresholdSeconds };
+      const hourly: Scene = { ...s, job, labels: jobLabelsOf(s.ctx, job) };
+      const end = DAY + s.step;
+      const nothing = { expr: `count_over_time(${sel(externalMetrics.alerts)}[${evalTime(end)}])`, eval_time: evalTime(end), exp_samples: [] };
+      return { specs: dailyLife(hourly, hourlyRuns(1, 20_261_202)), minutes: end / 60 + TAIL_MINUTES, checks: { promql_expr_test: [nothing] } };
+    },
+  },
+  {
+    name: 'A 3x slow run after three full backups at 20x is caught once the baseline has its minimum of incremental runs',
+    step: SHORT_STEP,
+    build: about('UnifiedBackupSlow', slowAfterFullBackups),
+  },
+  {
+    name: 'A job that stays 3x slower keeps UnifiedBackupSlow firing run after run, with each run\'s own duration',
+    step: SHORT_STEP,
+    build: about('UnifiedBackupSlow', lastingSlowdown),
+  },
+  {
+    name: 'A noisy job\'s run at 2.5 times its baseline raises no UnifiedBackupSlow: its own spread allows it',
+    step: LONG_STEP,
+    build: about('UnifiedBackupSlow', noisyJobQuiet),
+  },
+  {
+    name: 'A failure stays one firing alert through a 2-hour node_exporter outage: never pending again, so never notified twice',
+    step: SHORT_STEP,
+    build: about('UnifiedBackupFailed', failureThroughGap),
   },
   {
     name: 'A Prometheus restart gap raises nothing false',
@@ -659,10 +850,9 @@ const SCENARIOS: readonly Scenario[] = [
     build: (s) => thresholdRecorded(s, s.job.staleThresholdSeconds, ['interval', 'ubm health']),
   },
   {
-    name: (s) => `Without ubm health, the stale threshold is the recorded interval times ${num(s.staleScale)}`,
+    name: (s) => `Without ubm health, the stale threshold is the recorded interval times ${num(s.graceFactor)} plus the default randomized delay`,
     step: SHORT_STEP,
-    // The rule multiplies by the scale as rendered (6 decimals), so the expectation must too.
-    build: (s) => thresholdRecorded(s, HOUR * Number(num(s.staleScale)), ['interval']),
+    build: (s) => thresholdRecorded(s, HOUR * s.graceFactor + RANDOMIZED_DELAY_SECONDS, ['interval']),
   },
   {
     name: "Without an interval either, a job gets a daily job's stale threshold",
@@ -707,7 +897,7 @@ export function scenarioTests(ctx: TestContext, defs: readonly AlertDef[]): { sh
   const { alerting } = ctx.config;
   for (const scenario of SCENARIOS) {
     const { step } = scenario;
-    const s: Scene = { ctx, job, labels: jobLabelsOf(ctx, job), alerting, staleScale: staleScale(alerting.dailyStaleSeconds), step, def: (name) => defs.find((d) => d.name === name) };
+    const s: Scene = { ctx, job, labels: jobLabelsOf(ctx, job), alerting, graceFactor: Number(num(1 + graceShare(alerting.dailyStaleSeconds))), step, def: (name) => defs.find((d) => d.name === name) };
     const built = scenario.build(s);
     if (built === undefined) continue;
     // A long threshold must not make the test, or its generation, as long (see late-start.ts).

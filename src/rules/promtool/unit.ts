@@ -6,7 +6,8 @@
 import { type AlertDef, type AlertName, type QueryId } from '../alerts.js';
 import { runbookUrl } from '../groups.js';
 import { evaluateTemplate } from '../template.js';
-import { externalMetrics, metrics } from '../../schema/catalog.js';
+import { type CheckKind, externalMetrics, metrics } from '../../schema/catalog.js';
+import { sourceShare } from '../../groups/restic-backup.js';
 import { SHRINK_RATIO } from '../../config/defaults.js';
 import { PG_BACKUP_TYPES, type PgBackupType } from '../../config/model.js';
 import { type TestContext, healthySeries, scraped } from './context.js';
@@ -102,7 +103,8 @@ function staleCase(ctx: TestContext, def: AlertDef, step: number, lastSuccess: {
   const activeAt = firstEvalAfter(FAIL_MINUTE * 60, step);
   const recover = recoveryMinute(def, activeAt, step);
   return {
-    timeline: [scraped(ctx, lastSuccess, labels, pieces([[0, since], [recover, recover * 60]])), ...extra],
+    // After recovery it keeps succeeding every minute, so it is not stale again by the time keep_firing_for ends.
+    timeline: [scraped(ctx, lastSuccess, labels, (m) => (m < recover ? since : m * 60)), ...extra],
     absent: extra,
     activeAt,
     recoverAt: recover * 60,
@@ -153,6 +155,40 @@ function staleLockCase(ctx: TestContext, def: AlertDef, step: number, repo: Read
   };
 }
 
+/**
+ * A check's NeverReported alert: ubm health has expected it since so long ago that the expectation's
+ * age crosses its threshold at minute 10, and its first status is scraped at recovery. Without the
+ * expected set, a check that never reports is not this alert's business.
+ */
+function neverReportedCase(
+  ctx: TestContext,
+  def: AlertDef,
+  step: number,
+  check: CheckKind,
+  labels: Readonly<Record<string, string>>,
+  status: { name: string },
+  thresholdSeconds: number,
+  statusExtra: Readonly<Record<string, string>> = {},
+): AlertCase {
+  const since = FAIL_MINUTE * 60 - thresholdSeconds;
+  const activeAt = firstEvalAfter(FAIL_MINUTE * 60, step);
+  const recover = recoveryMinute(def, activeAt, step);
+  const checkLabels = { hostname: ctx.hostname, check, stanza: labels.stanza ?? '', repository: labels.repository ?? '' };
+  return {
+    timeline: [
+      scraped(ctx, metrics.backupMonitoringExpectedCheckSinceTimestampSeconds, checkLabels, () => since),
+      scraped(ctx, metrics.backupMonitoringExpectedCheckStaleThresholdSeconds, checkLabels, () => thresholdSeconds),
+      scraped(ctx, status, { ...labels, ...statusExtra }, (m) => (m < recover ? undefined : 1)),
+    ],
+    absent: [scraped(ctx, status, { ...labels, ...statusExtra }, () => 1)],
+    activeAt,
+    recoverAt: recover * 60,
+    labels,
+    value: (t) => t - since,
+    answers: { staleThreshold: () => thresholdSeconds },
+  };
+}
+
 /** The test timeline of every alert. */
 export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertCase {
   const job = ctx.jobLabels;
@@ -160,6 +196,7 @@ export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertC
   const stanza = { hostname: ctx.hostname, stanza: ctx.stanza };
   const offsite = { ...stanza, repository: ctx.offsiteRepository };
   const pgRepo = pgbackrestRepoLabels(ctx);
+  const prune = { ...repo, operation: 'prune' };
   const c = ctx.config;
   const name: AlertName = def.name;
   switch (name) {
@@ -221,6 +258,7 @@ export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertC
       const bytes = SOURCE_BYTES;
       const shrunk = Math.floor(files * ratio * 0.1);
       const shrunkBytes = Math.floor(bytes * ratio * 0.1);
+      const share = sourceShare({ files, bytes, heldRuns: 0 }, { files: shrunk, bytes: shrunkBytes }) ?? 0;
       const recover = recoveryMinute(def, FAIL_MINUTE * 60, step);
       const common = [
         scraped(ctx, metrics.resticBackupStatus, job, () => 1),
@@ -236,13 +274,15 @@ export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertC
           ...processed,
           scraped(ctx, metrics.resticBackupFilesProcessedBaseline, job, () => files),
           scraped(ctx, metrics.resticBackupProcessedBaselineBytes, job, () => bytes),
+          // The emitter's share of the baselines: the smaller of files and bytes.
+          scraped(ctx, metrics.resticBackupSourceShare, job, pieces([[0, 1], [FAIL_MINUTE, share], [recover, 1]])),
         ],
-        // A job without baselines yet (its first run): nothing to compare with.
+        // A job without baselines yet (its first run): nothing to compare with, and no share written.
         absent: [...common, ...processed],
         activeAt: FAIL_MINUTE * 60,
         recoverAt: recover * 60,
         labels: job,
-        value: () => shrunk / files,
+        value: () => share,
         answers: { filesProcessed: () => shrunk, bytesProcessed: () => shrunkBytes, filesBaseline: () => files, bytesBaseline: () => bytes, shrinkRatio: () => ratio },
       };
     }
@@ -274,12 +314,41 @@ export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertC
       return staleCase(ctx, def, step, metrics.resticRestoreTestLastSuccessTimestampSeconds, repo, c.verification.restoreTesting.staleThresholdSeconds, [
         scraped(ctx, metrics.resticRestoreTestStatus, repo, () => 1),
       ]);
+    case 'ResticVerificationNeverReported':
+      return neverReportedCase(ctx, def, step, 'restic_verification', repo, metrics.resticVerificationStatus, c.verification.staleThresholdSeconds);
+    case 'ResticRestoreTestNeverReported':
+      return neverReportedCase(ctx, def, step, 'restic_restore_test', repo, metrics.resticRestoreTestStatus, c.verification.restoreTesting.staleThresholdSeconds);
+    case 'PostgresBackupVerificationNeverReported':
+      return neverReportedCase(ctx, def, step, 'postgres_verification', stanza, metrics.postgresBackupVerificationStatus, c.postgres.verification.staleThresholdSeconds);
+    case 'PostgresOffsiteBackupNeverReported':
+      return neverReportedCase(ctx, def, step, 'postgres_offsite', offsite, metrics.postgresPgbackrestOffsiteBackupStatus, c.postgres.offsiteMaxAgeSeconds);
+    case 'ResticMaintenanceNeverReported': {
+      const prune = c.repositories.find((r) => r.pruneSchedule !== undefined);
+      return neverReportedCase(ctx, def, step, 'restic_prune', repo, metrics.resticMaintenanceStatus, prune?.pruneStaleThresholdSeconds ?? c.maintenance.fallbackStaleThresholdSeconds, { operation: 'prune' });
+    }
+    case 'PgbackrestNeverReported':
+      return neverReportedCase(ctx, def, step, 'pgbackrest', stanza, metrics.pgbackrestStanzaStatus, pgbackrestTestType(ctx).thresholdSeconds);
     case 'ResticStaleLock':
       return staleLockCase(ctx, def, step, repo);
     case 'ResticLockCheckStale':
       return staleCase(ctx, def, step, metrics.resticRepositoryLocksLastCheckTimestampSeconds, repo, c.locks.checkStaleSeconds, [
         scraped(ctx, metrics.resticRepositoryLocks, repo, () => 0),
       ]);
+    case 'ResticMaintenanceFailed': {
+      // The prune of the test repository fails at minute 10 with restic's exit 1, and succeeds again later.
+      const recover = recoveryMinute(def, FAIL_MINUTE * 60, step);
+      return failedCase(ctx, def, step, { status: metrics.resticMaintenanceStatus, lastSuccess: metrics.resticMaintenanceLastSuccessTimestampSeconds }, prune, [
+        scraped(ctx, metrics.resticMaintenanceExitCode, prune, pieces([[0, 0], [FAIL_MINUTE, 1], [recover, 0]])),
+      ]);
+    }
+    case 'ResticMaintenanceStale': {
+      // The threshold as `ubm run --operation prune --config` writes it for the repository.
+      const threshold = c.repositories.find((r) => r.name === prune.repository)?.pruneStaleThresholdSeconds ?? c.maintenance.fallbackStaleThresholdSeconds;
+      return staleCase(ctx, def, step, metrics.resticMaintenanceLastSuccessTimestampSeconds, prune, threshold, [
+        scraped(ctx, metrics.resticMaintenanceStatus, prune, () => 1),
+        scraped(ctx, metrics.resticMaintenanceStaleThresholdSeconds, prune, () => threshold),
+      ]);
+    }
     case 'PostgresBackupVerificationFailed':
       return failedCase(ctx, def, step, { status: metrics.postgresBackupVerificationStatus, lastSuccess: metrics.postgresBackupVerificationLastSuccessTimestampSeconds }, stanza);
     case 'PostgresBackupVerificationStale':
@@ -308,7 +377,7 @@ export function alertCase(ctx: TestContext, def: AlertDef, step: number): AlertC
       const recover = recoveryMinute(def, activeAt, step);
       const lastRead = scraped(ctx, metrics.pgbackrestInfoLastRunTimestampSeconds, stanza, (m) => m * 60);
       return {
-        timeline: [lastRead, scraped(ctx, metrics.pgbackrestWalArchiveLastAdvanceTimestampSeconds, pgRepo, pieces([[0, since], [recover, recover * 60]]))],
+        timeline: [lastRead, scraped(ctx, metrics.pgbackrestWalArchiveLastAdvanceTimestampSeconds, pgRepo, (m) => (m < recover ? since : m * 60))],
         absent: [lastRead],
         activeAt,
         recoverAt: recover * 60,
@@ -372,20 +441,27 @@ export function alertUnitTests(ctx: TestContext, def: AlertDef): { step: number;
   const c = alertCase(ctx, def, step);
   const fire = firesAt(c, def, step);
   if (c.recoverAt <= fire) throw new Error(`test case of ${def.name} recovers before it fires`);
-  const minutes = c.recoverAt / 60 + 10;
+  // keep_firing_for: the alert outlives its recovery (as it was at its last active evaluation), then resolves.
+  const keep = def.keepFiringForSeconds;
+  const resolvedAt = onGrid(c.recoverAt + keep, step);
+  const minutes = resolvedAt / 60 + 10;
   const stepMinutes = step / 60;
   const interval = evalTime(step);
   const timeline = inputSeries(c.timeline, minutes, stepMinutes);
   const quiet = (t: number): { eval_time: string; alertname: string; exp_alerts: [] } => ({ eval_time: evalTime(t), alertname: def.name, exp_alerts: [] });
   const firing = { eval_time: evalTime(fire), alertname: def.name, exp_alerts: [expectedAlert(ctx, def, c, fire)] };
+  const kept = keep > 0 ? [{ eval_time: evalTime(c.recoverAt), alertname: def.name, exp_alerts: [expectedAlert(ctx, def, c, c.recoverAt - step)] }] : [];
   return {
     step,
     tests: [
       {
-        name: `${def.name} is quiet just before its threshold, fires at it and resolves after recovery`,
+        name:
+          keep > 0
+            ? `${def.name} is quiet just before its threshold, fires at it, outlives recovery by keep_firing_for and then resolves`
+            : `${def.name} is quiet just before its threshold, fires at it and resolves after recovery`,
         interval,
         input_series: timeline,
-        alert_rule_test: [quiet(fire - step), firing, quiet(c.recoverAt)],
+        alert_rule_test: [quiet(fire - step), firing, ...kept, quiet(resolvedAt)],
       },
       { name: `${def.name} stays quiet without its data`, interval, input_series: inputSeries(c.absent, minutes, stepMinutes), alert_rule_test: [quiet(fire), quiet(c.recoverAt)] },
     ],
