@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 TOOLS_DIR="$PWD/.tools"
 # systemd gives systemd-analyze (the docs' units are verified), nix-bin gives nix-instantiate (the
 # NixOS module in docs/nixos/ is parsed and evaluated); prometheus-alertmanager also ships Debian's
-# /etc/prometheus/alertmanager.yml, which the inhibit-rules merge is tested on.
-APT_PACKAGES=(prometheus-node-exporter prometheus-alertmanager prometheus-pushgateway restic pgbackrest postgresql-15 systemd nix-bin curl)
+# /etc/prometheus/alertmanager.yml, which the inhibit-rules merge is tested on; victoria-metrics gives
+# victoria-metrics (single node), vmagent and vmalert, which run the rules in test/victoriametrics-live.test.ts.
+# chromium renders `ubm report`'s HTML headless in test/report-browser.test.ts (screenshot, PDF, console and network).
+APT_PACKAGES=(prometheus-node-exporter prometheus-alertmanager prometheus-pushgateway restic pgbackrest postgresql-15 systemd nix-bin curl victoria-metrics chromium)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

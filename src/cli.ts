@@ -16,6 +16,7 @@ const commands: Readonly<Record<string, { summary: string; load: () => Promise<C
   verify: { summary: 'run restic check and a sample restore test', load: async () => (await import('./cli/verify.js')).verify },
   health: { summary: 'run the monitoring self-check', load: async () => (await import('./cli/health.js')).health },
   locks: { summary: "record a restic repository's locks, without taking one", load: async () => (await import('./cli/locks.js')).locks },
+  report: { summary: 'the compliance report of a period, from Prometheus (html, json or markdown)', load: async () => (await import('./cli/report.js')).report },
   'merge-inhibit': { summary: 'merge the generated inhibit rules into an existing alertmanager.yml', load: async () => (await import('./cli/merge-inhibit.js')).mergeInhibit },
 };
 

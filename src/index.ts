@@ -38,8 +38,9 @@ export { restoreTestJobs, type JobsRestoreTestOutcome, type JobRestoreOutcome, t
 export { loadConfig, loadConfigText, configJsonSchema, type LoadedConfig } from './config/load.js';
 export { ConfigError } from './config/errors.js';
 export { generateOutputs, mergeOutputs, PRODUCERS } from './generate.js';
-export { OUTPUT_FORMATS, type OutputFormat, type GenerateContext, type OutputProducer } from './config/output.js';
+export { OUTPUT_FORMATS, type OutputFormat, RULE_ENGINES, type RuleEngine, type GenerateContext, type OutputProducer } from './config/output.js';
+export { VMALERT_RULE_FILE, vmalertGroups } from './rules/vmalert.js';
 export { generateRuleFiles, RULE_FILES } from './rules/files.js';
 export { ALERT_NAMES, type AlertName } from './rules/alerts.js';
-export { generateDashboards, lintDashboard, DASHBOARDS_DIR } from './dashboards/index.js';
+export { generateDashboards, lintDashboard, type LintOptions, DASHBOARDS_DIR } from './dashboards/index.js';
 export { validateExpr } from './promql/validate.js';

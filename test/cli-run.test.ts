@@ -14,6 +14,7 @@ import { ConfigError } from '../src/config/errors.js';
 import { loadConfig } from '../src/config/load.js';
 import { type ParsedSample, parseExposition } from '../src/exporter/textfile.js';
 import { MONITORING_FAILED_EXIT_CODE } from '../src/hooks/run-backup.js';
+import { PUSH_HOSTNAME_MISSING } from '../src/cli/push-hostname.js';
 import { metrics } from '../src/schema/catalog.js';
 import { spawnCollect, ubm } from './exporter/helpers.js';
 import { tempDir } from './support/temp.js';
@@ -245,6 +246,9 @@ describe('ubm run runs the command whatever is wrong with its own flags, config 
     ['a missing directory from $UBM_TEXTFILE_DIR', (j) => ['--job', j, '--repository', 'r'], () => [`textfile directory ${join(root, 'env-nope')} does not exist`, NOT_RECORDED], undefined, { env: { UBM_TEXTFILE_DIR: join(root, 'env-nope') } }],
     ['an unwritable directory', (j) => ['--job', j, '--repository', 'r', '--textfile-dir', dir], () => [`textfile directory ${dir} is not writable`, NOT_RECORDED], undefined, { unprivileged: true }],
     ['both a directory and a Pushgateway', (j) => ['--job', j, '--repository', 'r', '--textfile-dir', dir, '--pushgateway', 'http://127.0.0.1:9'], () => ['give --textfile-dir or --pushgateway, not both', NOT_RECORDED], undefined],
+    // Never the machine's name when pushing: a pod's changes every run.
+    ['a Pushgateway without a hostname', (j) => ['--job', j, '--repository', 'r', '--pushgateway', 'http://127.0.0.1:9'], () => [PUSH_HOSTNAME_MISSING, NOT_RECORDED], undefined],
+    ['a maintenance run pushed without a hostname', () => ['--operation', 'prune', '--repository', 'r', '--pushgateway', 'http://127.0.0.1:9'], () => [PUSH_HOSTNAME_MISSING, NOT_RECORDED], undefined],
   ];
 
   it.each(table)(`runs the command, says what is wrong one line each, records what it can and exits ${MONITORING_FAILED_EXIT_CODE} after a successful command: %s`, async (about, flags, lines, recordedIn, options) => {

@@ -14,6 +14,7 @@ import {
   spreadFactor,
 } from '../src/groups/duration-baseline.js';
 import { nextBaseline, resticBackupGroup } from '../src/groups/restic-backup.js';
+import { seededRandom } from '../src/util/random.js';
 
 const GIB = 2 ** 30;
 /** An incremental run: restic added a sliver of what it processed. */
@@ -25,21 +26,9 @@ function foldAll(runs: readonly BaselineRun[], from: DurationBaseline = EMPTY_BA
   return runs.reduce(foldDuration, from);
 }
 
-/** A seeded PRNG (mulberry32), so the noisy histories are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `n` log-normal durations around `median` with spread `sigma`. */
 function logNormal(n: number, median: number, sigma: number, seed: number): number[] {
-  const r = random(seed);
+  const r = seededRandom(seed);
   return Array.from({ length: n }, () => {
     const z = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
     return median * Math.exp(sigma * z);

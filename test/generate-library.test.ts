@@ -28,6 +28,7 @@ const CASES: ReadonlyArray<readonly [string, string | undefined, OutputFormat]> 
   ['the built-in example as a PrometheusRule', undefined, 'prometheus-operator'],
   ['a config with dashboards turned off', 'dashboards-off', 'prometheus'],
   ['a config with per-job overrides', 'overrides', 'prometheus'],
+  ['a config for kube-prometheus-stack as Kubernetes objects', 'kubernetes', 'prometheus-operator'],
 ];
 
 describe('the library and ubm generate', () => {

@@ -14,7 +14,7 @@ import { sel } from '../src/promql/selector.js';
 import { RULE_FILES } from '../src/rules/files.js';
 import { externalMetrics, metrics } from '../src/schema/catalog.js';
 import { runUbm } from './support/processes.js';
-import { type Server, promQuery, startNodeExporter, startPrometheus, waitFor } from './support/servers.js';
+import { type Server, promQuery, startRuleStack, waitFor } from './support/servers.js';
 import { tempDir } from './support/temp.js';
 import { requireTool } from './support/tools.js';
 
@@ -69,17 +69,7 @@ describe('configured checks that never report, live: ubm health --config -> node
     const gen = await runUbm(['generate', '--config', configFile, '--out', join(root, 'generated')]);
     expect(gen.stderr).toBe('');
     expect(gen.code).toBe(0);
-    const node = await startNodeExporter(textfiles);
-    started.push(node);
-    const prometheus = await startPrometheus(
-      dump({
-        global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: [join(root, 'generated', RULE_FILES.rules)],
-        scrape_configs: [{ job_name: 'node', static_configs: [{ targets: [`127.0.0.1:${node.port}`] }] }],
-      }),
-    );
-    started.push(prometheus);
-    prometheusUrl = prometheus.url;
+    ({ prometheusUrl } = await startRuleStack(textfiles, join(root, 'generated', RULE_FILES.rules), started));
   }, 60_000);
 
   afterAll(async () => {

@@ -18,7 +18,7 @@ import { main } from '../src/cli.js';
 import { memoryIo } from './exporter/helpers.js';
 import { type PgCluster, startPgCluster } from './support/postgres.js';
 import { waitForEvaluationAfter } from './support/prometheus-api.js';
-import { type Server, promQuery, startNodeExporter, startPrometheus, waitFor } from './support/servers.js';
+import { type Server, promQuery, startRuleStack, waitFor } from './support/servers.js';
 import { tempDir } from './support/temp.js';
 import { requireTool, toolPath } from './support/tools.js';
 
@@ -107,17 +107,7 @@ describe('WAL archiving stuck, live: PostgreSQL 15 -> pgBackRest 2.45 -> ubm pgb
     const gen = memoryIo(Date.now());
     expect(await main(['generate', '--config', configFile, '--out', join(root, 'generated')], gen)).toBe(0);
     expect(gen.err()).toBe('');
-    const node = await startNodeExporter(textfiles);
-    started.push(node);
-    const prometheus = await startPrometheus(
-      dump({
-        global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: [join(root, 'generated', RULE_FILES.rules)],
-        scrape_configs: [{ job_name: 'node', static_configs: [{ targets: [`127.0.0.1:${node.port}`] }] }],
-      }),
-    );
-    started.push(prometheus);
-    prometheusUrl = prometheus.url;
+    ({ prometheusUrl } = await startRuleStack(textfiles, join(root, 'generated', RULE_FILES.rules), started));
     // Prometheus makes its first scrapes while the cluster starts.
     cluster = await startPgCluster('main');
     pg().sql('create table heartbeat (n int)');

@@ -36,6 +36,7 @@ const example = generateRuleFiles(loadConfig(undefined, REPO_ROOT).config, { con
 const overrides = generateRuleFiles(loadConfig('config.yaml', join(REPO_ROOT, 'fixtures', 'config', 'good', 'overrides')).config, { configName: 'overrides', format: 'prometheus' });
 const staleHours25 = generateRuleFiles(loadConfig('config.yaml', join(REPO_ROOT, 'fixtures', 'config', 'good', 'stale-hours-25')).config, { configName: 'stale-hours-25', format: 'prometheus' });
 const alertFor = generateRuleFiles(loadConfig('config.yaml', join(REPO_ROOT, 'fixtures', 'config', 'good', 'alert-for')).config, { configName: 'alert-for', format: 'prometheus' });
+const identifyingLabels = generateRuleFiles(loadConfig('config.yaml', join(REPO_ROOT, 'fixtures', 'config', 'good', 'identifying-labels')).config, { configName: 'identifying-labels', format: 'prometheus' });
 
 /** The test file with only the tests whose name contains `filter` (promtool then evaluates only those). */
 function onlyTests(testFile: string, filter: string): string {
@@ -52,6 +53,7 @@ describe('promtool', () => {
     ['a config with overrides, mapped severities and another runbook URL', overrides],
     ['a config whose backupStaleHours (25) makes a scale that is not a short decimal', staleHours25],
     ['a config that replaces for: durations (0s, 90s, 15m, 6h, 6h10m, 1d) through ubm.alerting.for', alertFor],
+    ['a config whose identifying label (cluster) keeps two clusters with the same hostname apart', identifyingLabels],
   ])('accepts the rules of %s without a lint warning and passes all their generated tests', async (_name, files) => {
     const dir = generateInto(files);
     const checked = spawnSync(promtool, ['check', 'rules', base(RULE_FILES.rules)], { cwd: dir, encoding: 'utf8' });
@@ -77,6 +79,22 @@ describe('promtool', () => {
       'A Prometheus restart gap raises nothing false',
     ]) {
       expect(text).toContain(`name: ${name}\n`);
+    }
+    // Issue 10's findings: names with a colon or an apostrophe are quoted in the YAML.
+    for (const name of [
+      'A day of an hourly schedule with a 30-minute random delay raises nothing (its longest normal gap is 90 minutes)',
+      'A 3x slow run after three full backups at 20x is caught once the baseline has its minimum of incremental runs',
+      "A job that stays 3x slower keeps UnifiedBackupSlow firing run after run, with each run's own duration",
+      "A noisy job's run at 2.5 times its baseline raises no UnifiedBackupSlow: its own spread allows it",
+      'A failure stays one firing alert through a 2-hour node_exporter outage: never pending again, so never notified twice',
+      'ResticVerificationNeverReported is quiet just before its threshold',
+      'ResticRestoreTestNeverReported is quiet just before its threshold',
+      'ResticMaintenanceNeverReported is quiet just before its threshold',
+      'PostgresBackupVerificationNeverReported is quiet just before its threshold',
+      'PostgresOffsiteBackupNeverReported is quiet just before its threshold',
+      'PgbackrestNeverReported is quiet just before its threshold',
+    ]) {
+      expect(text.includes(name) || text.includes(name.replaceAll("'", "''")), name).toBe(true);
     }
   });
 
@@ -115,6 +133,29 @@ describe('promtool', () => {
     const dir = generateInto(alertFor, { [RULE_FILES.rules]: () => mutated, [RULE_FILES.tests]: (t) => onlyTests(t, 'UnifiedBackupFailed') });
     const r = await runProcess(promtool, ['test', 'rules', join(dir, base(RULE_FILES.tests))]);
     expect(r.stdout + r.stderr).toContain('name: UnifiedBackupFailed is quiet just before its threshold');
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('identifying labels', () => {
+  const scenario = 'Two clusters with the same hostname stay apart';
+
+  it('generate the two-cluster scenario only for a config that has them', () => {
+    expect(identifyingLabels.get(RULE_FILES.tests)).toContain(`name: ${scenario}\n`);
+    expect(example.get(RULE_FILES.tests)).not.toContain(scenario);
+  });
+
+  // Each mutation drops the cluster from one place: the two clusters merge, and the scenario notices.
+  it.concurrent.each([
+    ["UnifiedBackupFailed's aggregation", (s: string) => s.replace('min by (cluster, hostname, backup_job, repository) (restic_backup_status) == 0', 'min by (hostname, backup_job, repository) (restic_backup_status) == 0')],
+    ["UnifiedBackupStale's aggregation", (s: string) => s.replace('time() - (max by (cluster, hostname, backup_job, repository) (restic_backup_last_success_timestamp)', 'time() - (max by (hostname, backup_job, repository) (restic_backup_last_success_timestamp)')],
+  ])('fail the two-cluster scenario when %s leaves the cluster out', async (_what, mutate) => {
+    const rules = identifyingLabels.get(RULE_FILES.rules) ?? '';
+    const mutated = mutate(rules);
+    expect(mutated).not.toBe(rules);
+    const dir = generateInto(identifyingLabels, { [RULE_FILES.rules]: () => mutated, [RULE_FILES.tests]: (t) => onlyTests(t, scenario) });
+    const r = await runProcess(promtool, ['test', 'rules', join(dir, base(RULE_FILES.tests))]);
+    expect(r.stdout + r.stderr).toContain(`name: ${scenario}`);
     expect(r.code).toBe(1);
   });
 });

@@ -15,7 +15,7 @@ import { RULE_FILES } from '../src/rules/files.js';
 import { externalMetrics, metrics } from '../src/schema/catalog.js';
 import { type ProcessResult, runProcess, runUbm } from './support/processes.js';
 import { waitForEvaluationAfter } from './support/prometheus-api.js';
-import { type Server, promQuery, startNodeExporter, startPrometheus, waitFor } from './support/servers.js';
+import { type Server, promQuery, startRuleStack, waitFor } from './support/servers.js';
 import { tempDir } from './support/temp.js';
 import { REPO_ROOT, requireTool } from './support/tools.js';
 
@@ -69,17 +69,7 @@ describe('a backup of an emptied source, live: ubm run around restic -> node_exp
     const gen = await runUbm(['generate', '--config', CONFIG, '--out', generated]);
     expect(gen.stderr).toBe('');
     expect(gen.code).toBe(0);
-    const node = await startNodeExporter(textfiles);
-    started.push(node);
-    const prometheus = await startPrometheus(
-      dump({
-        global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: [join(generated, RULE_FILES.rules)],
-        scrape_configs: [{ job_name: 'node', static_configs: [{ targets: [`127.0.0.1:${node.port}`] }] }],
-      }),
-    );
-    started.push(prometheus);
-    prometheusUrl = prometheus.url;
+    ({ prometheusUrl } = await startRuleStack(textfiles, join(generated, RULE_FILES.rules), started));
     const init = await resticInit;
     expect(init.code, init.stderr).toBe(0);
     // The job's thresholds travel with its metrics. Its verdict on the temporary directory is not this test's subject: the ratio arriving is.

@@ -15,7 +15,7 @@
  * firing is one notification: an episode.
  */
 import { parser } from '@prometheus-io/lezer-promql';
-import { durationSeconds } from '../rule-eval-exprs.mjs';
+import { durationSeconds, selects } from '../rule-eval-exprs.mjs';
 import { queryRange } from '../rule-eval-prom.mjs';
 
 /** Prometheus' limit on the points of one range query's series. */
@@ -161,29 +161,7 @@ export function restrictTo(expr, label, value) {
   return out;
 }
 
-/**
- * The metric names among `known` that an expression selects: by name, and by a `__name__` matcher
- * (`{__name__=~"a|b"}`), which bench/rule-eval-exprs' `selects` does not read.
- */
+/** The metric names among `known` that an expression selects: by name, and by a `__name__=~"a|b"` matcher. */
 export function selectedNames(expr, known) {
-  const names = new Set();
-  parser.parse(expr).iterate({
-    enter: (ref) => {
-      if (ref.type.isError) throw new Error(`cannot parse ${expr}`);
-      if (ref.name === 'VectorSelector') {
-        const ident = ref.node.getChild('Identifier');
-        if (ident !== null) names.add(expr.slice(ident.from, ident.to));
-      }
-      if (ref.name === 'UnquotedLabelMatcher' || ref.name === 'LabelMatcher') {
-        const text = expr.slice(ref.from, ref.to);
-        const m = /^\s*__name__\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)\s*$/.exec(text);
-        if (m === null) return;
-        const value = m[2].startsWith('`') ? m[2].slice(1, -1) : JSON.parse(m[2].startsWith("'") ? `"${m[2].slice(1, -1).replace(/"/g, '\\"')}"` : m[2]);
-        const re = new RegExp(`^(?:${m[1] === '=' || m[1] === '!=' ? value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : value})$`);
-        const negated = m[1].startsWith('!');
-        for (const n of known) if (re.test(n) !== negated) names.add(n);
-      }
-    },
-  });
-  return names;
+  return new Set([...selects(expr).names].filter((n) => known.has(n)));
 }

@@ -2,18 +2,10 @@
  * The simulation's seeded randomness: mulberry32 (a small 32-bit PRNG), a standard normal draw
  * (Box-Muller) and log-normal durations. Same seed, same population, same histories.
  */
+import { seededRandom } from '../../dist/util/random.js';
 
-/** A mulberry32 generator: returns a function giving uniform numbers in [0, 1). */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A mulberry32 generator: returns a function giving uniform numbers in [0, 1) (the kit's own, from dist). */
+export const mulberry32 = seededRandom;
 
 /** A standard normal draw from two uniform ones (Box-Muller). */
 export function normal(rand) {

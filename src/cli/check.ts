@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
 import type { OutputFormat } from '../config/output.js';
 import { RULE_FILES } from '../rules/files.js';
+import { VMALERT_RULE_FILE } from '../rules/vmalert.js';
 import { findExecutable } from '../sources/run-tool.js';
 import { loadCommandConfig } from './command-config.js';
 import { type FlagSpec, parseFlags, stringFlag } from './flags.js';
@@ -122,12 +123,14 @@ export async function check(argv: readonly string[], io: Io): Promise<number> {
   const dir = resolve(io.cwd, dirFlag);
   // A PrometheusRule object in DIR means it was generated with --format prometheus-operator.
   const format: OutputFormat = existsSync(join(dir, RULE_FILES.operator)) ? 'prometheus-operator' : 'prometheus';
-  const files = await produceAll(loaded.config, { configName: loaded.name, format });
+  // So does a vmalert rule file with --engine victoriametrics.
+  const engine = existsSync(join(dir, VMALERT_RULE_FILE)) ? 'victoriametrics' : 'prometheus';
+  const files = await produceAll(loaded.config, { configName: loaded.name, format, engine });
   const drift = driftLines(dir, files);
   if (drift.length > 0) {
     for (const line of drift) io.stderr(`ubm check: ${join(dirFlag, line)}\n`);
     const config = configFlag === undefined ? '' : ` --config ${configFlag}`;
-    io.stderr(`ubm check: ${drift.length} of ${files.size} generated files are out of date: run 'ubm generate${config} --out ${dirFlag}${format === 'prometheus' ? '' : ` --format ${format}`}'\n`);
+    io.stderr(`ubm check: ${drift.length} of ${files.size} generated files are out of date: run 'ubm generate${config} --out ${dirFlag}${format === 'prometheus' ? '' : ` --format ${format}`}${engine === 'prometheus' ? '' : ` --engine ${engine}`}'\n`);
     return 1;
   }
   const problems = await toolChecks(dir, files, io);

@@ -12,7 +12,7 @@ import { UsageError } from '../util/errors.js';
 import { oneLine } from '../util/quote.js';
 import { type FlagSpec, parseFlags, stringFlag } from './flags.js';
 import type { Io } from './io.js';
-import { EXPECTED_INTERVAL_FLAG, JOB_FLAG, REPOSITORY_FLAG, configTargetFlagSpecs, durationFlag, labelFlag, resolveTarget, withConfigFlag } from './target-flags.js';
+import { EXPECTED_INTERVAL_FLAG, JOB_FLAG, REPOSITORY_FLAG, configTargetFlagSpecs, durationFlag, configFlag, labelFlag, resolveTarget } from './target-flags.js';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   'from-systemd': { type: 'boolean', help: 'take the result from systemd (this mode)' },
@@ -78,7 +78,8 @@ export async function emitFromSystemd(argv: readonly string[], io: Io): Promise<
   if (givenDuration === undefined && unit === undefined) throw new UsageError('give --unit %n (the unit whose start time is read) or --duration');
   const run = serviceRunFromEnv(io.env);
   if (typeof run === 'string') throw new UsageError(run);
-  const { target, hostname } = resolveTarget(await withConfigFlag('emit', v, io), io);
+  const { values, config } = await configFlag('emit', v, io);
+  const { target, hostname } = resolveTarget(values, io, config);
 
   const summary = await readSummary(summaryFile, run.success, io);
   let durationSeconds = givenDuration;

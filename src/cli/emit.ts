@@ -231,7 +231,7 @@ export async function emit(argv: readonly string[], io: Io): Promise<number> {
   if (parsed === undefined) return 0;
   const write = family.prepare(parsed.values);
   const { values, config } = await configFlag('emit', parsed.values, io);
-  const { target, hostname } = resolveTarget(values, io);
+  const { target, hostname } = resolveTarget(values, io, config);
   await write({ target, hostname, endedAtMs: io.now(), config });
   return 0;
 }

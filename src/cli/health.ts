@@ -22,11 +22,11 @@ import { configuredChecks } from '../config/expected-checks.js';
 import { type Reader, directoryAccessProblem, fileAccessProblem, lookupReader, primaryGidLookup, writableByOthersAt } from '../hooks/textfile-access.js';
 import { type JobFile, type TextFile, type TextfileFinding, judgeTextfiles, staleTempFiles, unexpectedJobFiles } from '../hooks/textfile-health.js';
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from '../util/duration.js';
-import { UsageError } from '../util/errors.js';
 import { oneLine } from '../util/quote.js';
 import { type FlagSpec, parseFlags, stringFlag } from './flags.js';
 import type { Io } from './io.js';
-import { loadOptionalConfig, withConfigTextfileDir } from './optional-config.js';
+import { expectedJobs, loadHealthConfig } from './health-config.js';
+import { withConfigTextfileDir } from './optional-config.js';
 
 /** Age after which a temporary or lock file of ours is a leftover: a write takes milliseconds, a lock is broken after a minute. */
 export const TEMP_FILE_MAX_AGE_SECONDS = SECONDS_PER_HOUR;
@@ -34,7 +34,12 @@ export const TEMP_FILE_MAX_AGE_SECONDS = SECONDS_PER_HOUR;
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   config: { type: 'string', value: 'FILE', help: 'backup config: writes the expected job set and reports files of jobs it does not list' },
   'textfile-dir': { type: 'string', value: 'DIR', help: `textfile directory (default $UBM_TEXTFILE_DIR, else the config's, else ${DEFAULT_TEXTFILE_DIR})` },
-  hostname: { type: 'string', value: 'H', help: "hostname label (default: this host's name)" },
+  pushgateway: {
+    type: 'string',
+    value: 'URL',
+    help: "push the self-check's result (and, with --config, the expected set) to this Pushgateway instead; no textfile directory is judged; needs --hostname or the config's ubm.pushgateway.hostname",
+  },
+  hostname: { type: 'string', value: 'H', help: "hostname label (default: this host's name; with --pushgateway: the config's ubm.pushgateway.hostname, else required)" },
   'node-exporter-user': {
     type: 'string',
     value: 'USER',
@@ -42,7 +47,8 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   },
 };
 
-const USAGE = 'ubm health [--config FILE] [--textfile-dir DIR] [--node-exporter-user USER]';
+const USAGE = `ubm health [--config FILE] [--textfile-dir DIR] [--node-exporter-user USER] [--hostname H]
+       ubm health --pushgateway URL [--config FILE] [--hostname H]`;
 const DESCRIPTION = `The monitoring self-check, judging the textfile directory as node_exporter (running as its own
 user) sees it: the directory and every .prom file are reachable and readable by that user (symlinks
 followed), every file parses as strictly as node_exporter parses (no CRLF, a final newline, UTF-8, no
@@ -55,7 +61,11 @@ host's files of jobs the config does not list (${metrics.backupMonitoringUnexpec
 and named, only once its last write is older than monitoring.textfileCollector.retentionDays.
 Writes ${metrics.backupMonitoringHealthy.name}, ${metrics.backupMonitoringLastCheck.name} and ${metrics.backupMonitoringProblem.name}
 (a fixed set of reasons), also when the config is invalid.
-Exit 0 healthy, 1 unhealthy, 2 usage error or invalid config (the metrics are still written then).`;
+With --pushgateway (a host that pushes, such as a Kubernetes CronJob), no directory is judged: it pushes
+${metrics.backupMonitoringHealthy.name} (0 with the config_invalid reason when the config is invalid) and, with --config,
+the expected set, each group its own push that replaces only that group. The hostname is --hostname, else the
+config's ubm.pushgateway.hostname; never this machine's name, which a pod changes every run.
+Exit 0 healthy, 1 unhealthy or the Pushgateway failed, 2 usage error or invalid config (the metrics are still written then).`;
 
 /** Why the directory cannot hold our files, or undefined when it can (checked by writing a probe, which is honest even for root). */
 function directoryProblem(dir: string): string | undefined {
@@ -153,18 +163,6 @@ function judgeFiles(dir: string, reader: Reader | undefined, ownerGid: (uid: num
   return [...findings, ...judgeTextfiles(readable)];
 }
 
-/** The config, or why it is invalid (its problems have been printed, one line each). */
-function loadConfig(path: string | undefined, io: Io): { config: ResolvedConfig | undefined; invalid: boolean } {
-  try {
-    return { config: loadOptionalConfig('health', path, io), invalid: false };
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    // The self-check still reports, so that the alert says the config is invalid rather than that the check stopped.
-    io.stderr(`ubm health: ${err.message}\n`);
-    return { config: undefined, invalid: true };
-  }
-}
-
 /** The date a kept file of an unexpected job will be removed at, for messages. */
 function removalDate(mtimeMs: number, retentionMs: number): string {
   return new Date(mtimeMs + retentionMs).toISOString().slice(0, 10);
@@ -196,7 +194,9 @@ export async function health(argv: readonly string[], io: Io): Promise<number> {
   const parsed = parseFlags(argv, FLAGS, { usage: USAGE, description: DESCRIPTION, print: io.stdout });
   if (parsed === undefined) return 0;
   const v = parsed.values;
-  const { config, invalid: configInvalid } = loadConfig(stringFlag(v, 'config'), io);
+  // A host that pushes has no textfile directory to judge: its own, smaller check.
+  if (v.pushgateway !== undefined) return (await import('./health-push.js')).healthPush(v, io);
+  const { config, invalid: configInvalid } = loadHealthConfig(stringFlag(v, 'config'), io);
   const dir = resolveTextfileDir(stringFlag(withConfigTextfileDir(v, config, io), 'textfile-dir'), io.env);
   const hostname = resolveHostname(stringFlag(v, 'hostname'));
   const reader = lookupReader(stringFlag(v, 'node-exporter-user') ?? config?.monitoring.nodeExporterUser ?? NODE_EXPORTER_USER);
@@ -220,7 +220,7 @@ export async function health(argv: readonly string[], io: Io): Promise<number> {
   }
   const target = { textfileDir: dir, onMigrated: (from: string) => io.stdout(`removed ${oneLine(from)}: carried forward under today's name (file names now carry the hostname)\n`) };
   if (config !== undefined) {
-    const jobs = config.jobs.map((j) => ({ name: j.name, repository: j.repository, staleThresholdSeconds: j.staleThresholdSeconds, slowMultiplier: j.slowMultiplier, shrinkRatio: j.shrinkRatio }));
+    const jobs = expectedJobs(config);
     const unexpected = sortUnexpectedJobs(dir, config, hostname, io);
     const checks = configuredChecks(config);
     await record(target, monitoringExpectedJobsGroup, { hostname, jobs, checks, writtenAtMs: nowMs, unexpected: unexpected.map((f) => ({ name: f.name, repository: f.repository })) });

@@ -61,7 +61,7 @@ export async function locks(argv: readonly string[], io: Io): Promise<number> {
   const config = loadOptionalConfig('locks', stringFlag(v, 'config'), io);
   checkRepository(repository, config);
   const maxAgeSeconds = durationFlag(v, 'max-age') ?? config?.locks.maxAgeSeconds ?? LOCK_MAX_AGE_SECONDS;
-  const { target, hostname } = resolveTarget(withConfigTextfileDir(v, config, io), io);
+  const { target, hostname } = resolveTarget(withConfigTextfileDir(v, config, io), io, config);
   checkResticEnv(io.env);
   requireTool('restic', io.env);
 

@@ -139,7 +139,7 @@ export async function pgbackrest(argv: readonly string[], io: Io): Promise<numbe
   const offsiteRepos = [...new Set([...(config?.postgres.pgbackrestRepos.filter((r) => r.offsite).map((r) => r.name) ?? []), ...repoListFlag(v, 'offsite-repo')])].sort();
   const maxAge = durationFlag(v, 'offsite-max-age') ?? config?.postgres.offsiteMaxAgeSeconds ?? DAILY_STALE_SECONDS;
   const user = stringFlag(v, 'pgbackrest-user') ?? DEFAULT_PGBACKREST_USER;
-  const { target, hostname } = resolveTarget(withConfigTextfileDir(v, config, io), io);
+  const { target, hostname } = resolveTarget(withConfigTextfileDir(v, config, io), io, config);
   const inv: PgbackrestInvocation = { env: io.env, config: stringFlag(v, 'pgbackrest-config'), user };
   // Before anything is written: a missing pgbackrest is a setup error, not half a result.
   if (fromJson === undefined || v.verify === true) requireTool('pgbackrest', io.env);

@@ -25,9 +25,10 @@ import {
   configTargetFlagSpecs,
   durationFlag,
   labelFlag,
+  resolveDestination,
   resolveTarget,
-  withConfigFlag,
 } from './target-flags.js';
+import { pushHostname } from './push-hostname.js';
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
   job: JOB_FLAG,
@@ -153,11 +154,29 @@ async function recordTarget(values: ParsedFlags, spoilt: ReadonlySet<string>, io
   }
   const loaded = config === undefined ? {} : { config };
   try {
-    return { target: resolveTarget({ ...flags, hostname: undefined }, io).target, ...loaded };
+    return { target: resolveDestination(flags, io), ...loaded };
   } catch (err) {
     problems.push(firstLine(err));
     return loaded;
   }
+}
+
+/**
+ * The run's hostname label. For a textfile a bad `--hostname` costs only that value: the host's name
+ * is the label. A push takes `--hostname`, else the config's `ubm.pushgateway.hostname`, never the
+ * machine's name (a pod's changes every run): without one the run is not recorded (undefined, the
+ * reason among the problems), and the command still runs.
+ */
+function runHostname(
+  values: ParsedFlags,
+  spoilt: ReadonlySet<string>,
+  target: RecordTarget | undefined,
+  config: ResolvedConfig | undefined,
+  read: <T>(name: string, parse: () => T) => T | undefined,
+): string | undefined {
+  if (target?.pushgateway === undefined) return read('hostname', () => resolveHostname(stringFlag(values, 'hostname'))) ?? resolveHostname(undefined);
+  // A --hostname without its value is noted already; the config's may still name the host.
+  return read('push-hostname', () => pushHostname(spoilt.has('hostname') ? undefined : stringFlag(values, 'hostname'), config));
 }
 
 /** Whether the flags ask for a maintenance run (`--operation`, even one without its value). */
@@ -191,11 +210,11 @@ async function prepare(flagArgs: readonly string[], io: Io): Promise<RunSetup> {
   if (isMaintenance(values, spoilt)) return prepareMaintenance(values, spoilt, io, problems, read);
   const job = read('job', () => labelFlag(values, 'job'));
   const repository = read('repository', () => labelFlag(values, 'repository'));
-  // A bad interval or hostname costs only that value: the previous interval is carried forward, the host's name is the label.
+  // A bad interval costs only that value: the previous interval is carried forward.
   const expectedIntervalSeconds = read('expected-interval', () => durationFlag(values, 'expected-interval'));
-  const hostname = read('hostname', () => resolveHostname(stringFlag(values, 'hostname'))) ?? resolveHostname(undefined);
-  const { target } = await recordTarget(values, spoilt, io, problems);
-  if (job === undefined || repository === undefined || target === undefined) return { problems };
+  const { target, config } = await recordTarget(values, spoilt, io, problems);
+  const hostname = runHostname(values, spoilt, target, config, read);
+  if (job === undefined || repository === undefined || target === undefined || hostname === undefined) return { problems };
   return {
     problems,
     recording: { kind: 'backup', job, repository, hostname, target, ...(expectedIntervalSeconds === undefined ? {} : { expectedIntervalSeconds }) },
@@ -214,10 +233,10 @@ async function prepareMaintenance(
   problems.push(...conflicts);
   const operation = read('operation', () => operationFlag(values));
   const repository = read('repository', () => labelFlag(values, 'repository'));
-  const hostname = read('hostname', () => resolveHostname(stringFlag(values, 'hostname'))) ?? resolveHostname(undefined);
   const { target, config } = await recordTarget(values, spoilt, io, problems);
+  const hostname = runHostname(values, spoilt, target, config, read);
   const ambiguous = values.job !== undefined || spoilt.has('job');
-  if (operation === undefined || repository === undefined || target === undefined || ambiguous) return { problems };
+  if (operation === undefined || repository === undefined || target === undefined || hostname === undefined || ambiguous) return { problems };
   const staleThresholdSeconds = pruneThresholdOf(config, repository, operation);
   return {
     problems,
@@ -242,7 +261,8 @@ async function refuse(flagArgs: readonly string[], dashes: number, io: Io): Prom
     durationFlag(values, 'expected-interval');
   }
   labelFlag(values, 'repository');
-  resolveTarget(await withConfigFlag('run', values, io), io);
+  const checked = await configFlag('run', values, io);
+  resolveTarget(checked.values, io, checked.config);
   const example = values.operation === undefined ? '--job J --repository R -- restic backup' : '--operation prune --repository R -- restic forget --prune';
   throw new UsageError(`missing command: put it after '--' (ubm run ${example} ...)`);
 }

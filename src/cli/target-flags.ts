@@ -9,19 +9,20 @@ import { labelValueProblem } from '../util/labels.js';
 import { quote } from '../util/quote.js';
 import { type FlagSpec, type ParsedFlags, stringFlag } from './flags.js';
 import type { Io } from './io.js';
+import { pushHostname } from './push-hostname.js';
 
 /** Flag specs of the target and hostname. */
 export const targetFlagSpecs: Readonly<Record<string, FlagSpec>> = {
   'textfile-dir': { type: 'string', value: 'DIR', help: `textfile directory (default $UBM_TEXTFILE_DIR, else ${DEFAULT_TEXTFILE_DIR})` },
   pushgateway: { type: 'string', value: 'URL', help: 'push to this Pushgateway instead of writing a textfile' },
-  hostname: { type: 'string', value: 'H', help: 'hostname label (default: this host\'s name)' },
+  hostname: { type: 'string', value: 'H', help: "hostname label (default: this host's name; with --pushgateway: the config's ubm.pushgateway.hostname, else required)" },
 };
 
 /** `--config FILE` of the recording commands (`emit`, `run`, `verify`): where the textfile directory comes from. */
 export const CONFIG_FLAG: FlagSpec = {
   type: 'string',
   value: 'FILE',
-  help: "backup config: its monitoring.textfileCollector.directory is the textfile directory (the hostname label is never taken from it)",
+  help: "backup config: its monitoring.textfileCollector.directory is the textfile directory; with --pushgateway, its ubm.pushgateway.hostname is the hostname when --hostname is not given",
 };
 
 /** `--textfile-dir` of a command that takes `--config`. */
@@ -65,19 +66,29 @@ export const STANZA_FLAG: FlagSpec = { type: 'string', value: 'S', help: 'pgBack
 /** `--expected-interval` of a backup job's runs. */
 export const EXPECTED_INTERVAL_FLAG: FlagSpec = { type: 'string', value: 'D', help: 'expected interval between runs: 86400 or 24h (default: the previous value)' };
 
-/** Resolves and checks the target (directory exists and is writable, or a valid URL) and the hostname. */
-export function resolveTarget(values: ParsedFlags, io: Io): { target: RecordTarget; hostname: string } {
+/**
+ * Resolves and checks the target (directory exists and is writable, or a valid URL) and the
+ * hostname. A push's hostname is `--hostname`, else the config's `ubm.pushgateway.hostname`, never
+ * the machine's name (see push-hostname.ts); a textfile's falls back to the machine's name.
+ */
+export function resolveTarget(values: ParsedFlags, io: Io, config?: ResolvedConfig): { target: RecordTarget; hostname: string } {
+  const target = resolveDestination(values, io);
+  const flag = stringFlag(values, 'hostname');
+  return { target, hostname: target.pushgateway === undefined ? resolveHostname(flag) : pushHostname(flag, config) };
+}
+
+/** Where metrics go, checked (an existing writable directory, or an http(s) Pushgateway URL; not both), without the hostname. */
+export function resolveDestination(values: ParsedFlags, io: Io): RecordTarget {
   const dirFlag = stringFlag(values, 'textfile-dir');
   const push = stringFlag(values, 'pushgateway');
-  const hostname = resolveHostname(stringFlag(values, 'hostname'));
   if (push !== undefined) {
     if (dirFlag !== undefined) throw new UsageError('give --textfile-dir or --pushgateway, not both');
     parsePushgatewayUrl(push);
-    return { target: { pushgateway: push }, hostname };
+    return { pushgateway: push };
   }
   const dir = resolveTextfileDir(dirFlag, io.env);
   checkTextfileDir(dir);
-  return { target: { textfileDir: dir }, hostname };
+  return { textfileDir: dir };
 }
 
 /** A required, non-empty label value (`--job`, `--repository`, `--stanza`): valid UTF-8, no URL credentials. */

@@ -122,7 +122,7 @@ export async function verify(argv: readonly string[], io: Io): Promise<number> {
   const tempParent = stringFlag(v, 'restore-dir') ?? tmpdir();
   if (!isDirectory(tempParent)) throw new UsageError(`--restore-dir ${oneLine(tempParent)} is not a directory`);
   const { values, config } = await withConfig(v, io);
-  const { target, hostname } = resolveTarget(values, io);
+  const { target, hostname } = resolveTarget(values, io, config);
   const sampleFiles = sampleFlag ?? config?.verification.restoreTesting.sampleFiles ?? DEFAULT_SAMPLE_FILES;
   checkResticEnv(io.env);
   requireTool('restic', io.env);

@@ -177,3 +177,6 @@ export function defaultForSeconds(dailyStaleSeconds: number): Record<AlertName, 
     BackupMonitoringUnhealthy: UNHEALTHY_FOR_SECONDS,
   };
 }
+
+/** The label Grafana's dashboard sidecar looks for on ConfigMaps: kube-prometheus-stack's `grafana.sidecar.dashboards.label` and `labelValue`. */
+export const DASHBOARD_CONFIGMAP_LABEL = { name: 'grafana_dashboard', value: '1' } as const;

@@ -4,6 +4,7 @@
  */
 
 import type { AlertName } from './alert-names.js';
+import type { ResolvedKubernetes } from './kubernetes.js';
 
 /** Where a job came from in the design's option tree. */
 export type JobSource = 'allJobs' | 'restic.jobs' | 'service' | 'pgbackrest-offsite';
@@ -160,7 +161,16 @@ export interface ResolvedConfig {
     readonly retentionDays: number;
     /** `ubm.nodeExporterUser`: whose view of the textfiles `ubm health` judges. */
     readonly nodeExporterUser: string;
+    /** `ubm.pushgateway.hostname`: the hostname label of pushes without `--hostname` (absent: such a push is refused). */
+    readonly pushgatewayHostname?: string;
     readonly dashboardsEnabled: boolean;
   };
   readonly alerting: ResolvedAlerting;
+  /** `ubm.kubernetes`: metadata of the Kubernetes objects `--format prometheus-operator` writes. */
+  readonly kubernetes: ResolvedKubernetes;
+  /** `ubm.labels`: labels of the user's that the generated rules, tests and dashboards key things by. */
+  readonly labels: {
+    /** `ubm.labels.identifying`: they lead every aggregation, join, alert label list and inhibit `equal` (empty: none). */
+    readonly identifying: readonly string[];
+  };
 }

@@ -10,6 +10,7 @@ import { namedPruneSchedule, pruneStaleThresholdSeconds } from './maintenance.js
 import { type DeclaredJob, PGBACKREST_OFFSITE_JOB, declaredJobs, effectiveJobs, jobPaths, offsiteRepositoryName, pgbackrestOffsiteEnabled, postgresEnabled } from './jobs.js';
 import { PG_BACKUP_TYPES, type PgBackupType, type ResolvedConfig, type ResolvedJob, type ResolvedPgbackrestRepo, type ResolvedRepository, type Severity } from './model.js';
 import { type ConfigInput, type OverridesInput, durationSeconds } from './schema.js';
+import { resolveKubernetes } from './kubernetes.js';
 import { closest } from './suggest.js';
 import { SECONDS_PER_HOUR } from '../util/duration.js';
 import { oneLine, quote } from '../util/quote.js';
@@ -239,6 +240,7 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
       textfileDirectory: input.monitoring?.textfileCollector?.directory ?? d.TEXTFILE_DIRECTORY,
       retentionDays: input.monitoring?.textfileCollector?.retentionDays ?? d.TEXTFILE_RETENTION_DAYS,
       nodeExporterUser: ubm?.nodeExporterUser ?? d.NODE_EXPORTER_USER,
+      ...(ubm?.pushgateway?.hostname === undefined ? {} : { pushgatewayHostname: ubm.pushgateway.hostname }),
       dashboardsEnabled: monitoringOn && input.monitoring?.dashboards?.enable !== false,
     },
     alerting: {
@@ -255,5 +257,7 @@ export function resolveConfig(input: ConfigInput): ResolvedConfig {
       runbookBaseUrl: ubm?.runbookBaseUrl ?? d.RUNBOOK_BASE_URL,
       forSeconds: resolveFor(input, dailyStaleSeconds),
     },
+    kubernetes: resolveKubernetes(ubm?.kubernetes),
+    labels: { identifying: ubm?.labels?.identifying ?? [] },
   };
 }

@@ -16,6 +16,9 @@ import * as d from './defaults.js';
 import { frequencyInterval } from './frequency.js';
 import { DEFAULT_OFFSITE_REPOSITORY, PGBACKREST_OFFSITE_JOB } from './jobs.js';
 import { pruneStaleThresholdSeconds } from './maintenance.js';
+import { kubernetesSchema } from './kubernetes.js';
+import { IDENTIFYING_LABEL_PATTERN, reservedLabels } from './labels.js';
+import { labelValueProblem } from '../util/labels.js';
 
 /** A default as the key itself accepts it (JSON Schema's `default`). */
 type DefaultValue = string | number | boolean | readonly string[];
@@ -351,11 +354,47 @@ function severityLabel(severity: string): z.ZodOptional<typeof nonEmpty> {
   return knob(nonEmpty.optional(), { description: `The \`severity\` label of the design's ${severity} alerts.`, default: severity });
 }
 
+/** One identifying label: a label name of the user's, unique in the list (src/config/labels.ts says which are taken). */
+const identifyingLabel = z
+  .string()
+  .regex(IDENTIFYING_LABEL_PATTERN, { error: "expected a Prometheus label name such as 'cluster' (letters, digits, _; not starting with __)" })
+  .refine((l) => !reservedLabels().includes(l), { error: (issue) => `'${String(issue.input)}' is a label ubm, the scrape, the dashboards or Alertmanager already use (${reservedLabels().join(', ')})` });
+
 const ubm = z.strictObject({
+  labels: z
+    .strictObject({
+      identifying: knob(
+        z
+          .array(identifyingLabel)
+          .superRefine((ls, ctx) => {
+            const twice = ls.filter((l, i) => ls.indexOf(l) !== i);
+            if (twice.length > 0) ctx.addIssue({ code: 'custom', message: `lists ${[...new Set(twice)].map((l) => `'${l}'`).join(', ')} twice` });
+          })
+          .optional(),
+        {
+          description:
+            "Labels besides ubm's own that tell two things apart, such as `cluster` or `site` when two clusters or sites may have a host of the same name. Every rule's aggregation and join, every alert's labels and description query, the inhibit rules' `equal`, the generated promtool tests and every dashboard query then carry them, and the dashboards get a variable for each (ahead of the host's) and a column in each table, so that the same hostname in two clusters stays two series and two alerts. " +
+            'ubm never writes them: the scrape must add them to the series (a `labels:` entry of the node_exporter targets, or `relabel_configs`), or the storage path (remote write, federation, Thanos); `external_labels` alone are not on the series that the same Prometheus evaluates. Default: none, and the output is what it was without the knob.',
+          default: [],
+        },
+      ),
+    })
+    .optional(),
   hostnames: knob(z.array(nonEmpty).min(1).optional(), {
     description: "The fleet's hostnames. Only example data (the generated promtool tests, the dashboards' defaults) uses them; rules never name a host.",
     default: d.HOSTNAMES,
   }),
+  pushgateway: z
+    .strictObject({
+      hostname: knob(
+        nonEmpty.refine((h) => labelValueProblem(h) === undefined, { error: 'must be valid UTF-8 and hold no URL credentials (user:password@): it is a label value' }).optional(),
+        {
+          description:
+            "The `hostname` label of what this host pushes to a Pushgateway (`--pushgateway` of `ubm emit`, `ubm run`, `ubm health`, ...) when `--hostname` is not given. Only pushes read it: textfiles are labelled with `--hostname`, else the machine's name. A push never falls back to the machine's name (a Kubernetes CronJob's pod has a new one every run, which would make every run a new host), so a push without `--hostname` or this key is a usage error. Give each host's config its own stable name. Default: none.",
+        },
+      ),
+    })
+    .optional(),
   nodeExporterUser: knob(nonEmpty.optional(), {
     description:
       "The user (a name or a uid) node_exporter runs as: `ubm health` judges the textfiles as that user reads them (a file of mode 0600 or a directory of mode 0700 that root reads is lost to it). `prometheus` is Debian's; NixOS uses `node-exporter`. `--node-exporter-user` overrides it.",
@@ -515,6 +554,7 @@ const ubm = z.strictObject({
       }),
     })
     .optional(),
+  kubernetes: kubernetesSchema.optional().meta({ description: 'The Kubernetes objects of `ubm generate --format prometheus-operator`: namespace, labels (set `release` for kube-prometheus-stack), annotations, the Grafana sidecar\'s label.' }),
 });
 
 /** The whole config file. */

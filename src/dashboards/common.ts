@@ -31,7 +31,7 @@ import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-s
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanelBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { VARIABLES } from './variables.js';
+import { type DashboardScope, VARIABLES } from './variables.js';
 
 /** The datasource variable as panels and links reference it (`${datasource}`). */
 export const DATASOURCE_VAR = `\${${VARIABLES.datasource}}`;
@@ -180,6 +180,21 @@ export interface KeyColumn {
   readonly label: string;
   readonly title: string;
   readonly links?: readonly CellLink[];
+}
+
+/** The key columns of a table led by one per identifying label of the scope (titled as the label), as its queries keep them. */
+export function keyColumns(scope: DashboardScope, keys: readonly KeyColumn[]): KeyColumn[] {
+  return [...scope.identifying.map((label) => ({ label, title: label })), ...keys];
+}
+
+/** A table cell's value of `label` in a link (`${__data.fields.label}`). */
+export function cellValue(label: string): string {
+  return `\${__data.fields.${label}}`;
+}
+
+/** Drill-down parameters that carry a row's identifying labels into the variables named after them. */
+export function scopeParams(scope: DashboardScope): Record<string, string> {
+  return Object.fromEntries(scope.identifying.map((label) => [label, cellValue(label)]));
 }
 
 /** A value column of a table: one instant query. */

@@ -72,8 +72,11 @@ function variableBuilder(spec: VariableSpec): cog.Builder<VariableModel> {
     .sort(VariableSort.AlphabeticalAsc);
 }
 
-/** Builds the dashboard model: SDK builders in, the plain model out, panel ids numbered in order. */
-export function buildDashboard(spec: DashboardSpec): Dashboard {
+/**
+ * Builds the dashboard model: SDK builders in, the plain model out, panel ids numbered in order;
+ * `identifying` (`ubm.labels.identifying`) adds a variable per label ahead of the host's.
+ */
+export function buildDashboard(spec: DashboardSpec, identifying: readonly string[]): Dashboard {
   let builder = new DashboardBuilder(spec.title)
     .uid(dashboardUid(spec.name))
     .description(spec.description)
@@ -84,7 +87,7 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
     .time({ from: 'now-7d', to: 'now' })
     .refresh('1m')
     .timezone('browser')
-    .variables(variableSpecs().map(variableBuilder))
+    .variables(variableSpecs(identifying).map(variableBuilder))
     .link(
       new DashboardLinkBuilder('Backup dashboards')
         .type(DashboardLinkType.Dashboards)

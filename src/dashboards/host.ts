@@ -8,14 +8,16 @@ import { maintenanceTable } from './panels/maintenance.js';
 import { pgbackrestPanels, postgresStats } from './panels/postgres.js';
 import { locksTable, verificationTable } from './panels/verification.js';
 import { jobKnobs } from './queries.js';
+import { scopeOf } from './variables.js';
 
 /** The host dashboard: pick a host with the variable, or arrive from the overview. */
 export function hostDashboard(config: ResolvedConfig): DashboardSpec {
   const knobs = jobKnobs(config);
   const links = DRILL_DOWN_UIDS;
+  const scope = scopeOf(config);
   const rows: RowSpec[] = [
-    { title: 'Monitoring health', panels: [...healthStats(config), healthHistory()] },
-    { title: 'Restic backup jobs', panels: [...jobCounters(knobs), jobTable(knobs, links, 8)] },
+    { title: 'Monitoring health', panels: [...healthStats(config), healthHistory(config)] },
+    { title: 'Restic backup jobs', panels: [...jobCounters(knobs, scope), jobTable(knobs, scope, links, 8)] },
   ];
   if (config.verification.enabled) rows.push({ title: 'Verification and restore tests', panels: [verificationTable(config), locksTable(config)] });
   if (config.repositories.length > 0) rows.push({ title: 'Repository maintenance', panels: [maintenanceTable(config)] });

@@ -11,9 +11,11 @@ import { formatFinding, lintDashboard } from './lint.js';
 import { overviewDashboard } from './overview.js';
 import { type Json, dashboardPanels, jsonArray, jsonObject, jsonString } from './json.js';
 import { canonical, renderJson } from './render.js';
+import { configMapFileName, dashboardConfigMap } from './configmap.js';
+import { renderYaml } from '../rules/render.js';
 
 export { DASHBOARD_NAMES, dashboardUid } from './dashboard.js';
-export { LINT_CHECKS, type LintCheck, type LintFinding, formatFinding, lintDashboard } from './lint.js';
+export { LINT_CHECKS, type LintCheck, type LintFinding, type LintOptions, formatFinding, lintDashboard } from './lint.js';
 export type { Json } from './json.js';
 export { renderJson } from './render.js';
 export { MACRO_STAND_INS, substituteVariables } from './variables.js';
@@ -27,7 +29,7 @@ export function dashboardSpecs(config: ResolvedConfig): DashboardSpec[] {
 export function dashboardModels(config: ResolvedConfig): Map<string, Json> {
   const out = new Map<string, Json>();
   for (const spec of dashboardSpecs(config)) {
-    out.set(`${dashboardUid(spec.name)}.json`, canonical(buildDashboard(spec)) ?? null);
+    out.set(`${dashboardUid(spec.name)}.json`, canonical(buildDashboard(spec, config.labels.identifying)) ?? null);
   }
   return out;
 }
@@ -37,17 +39,25 @@ export const DASHBOARDS_DIR = 'dashboards';
 
 /**
  * The files of `dashboards/`, keyed by path relative to the output directory (`dashboards/<uid>.json`,
- * as `generateRuleFiles` keys `rules/`): deterministic JSON with a trailing newline; none when
+ * as `generateRuleFiles` keys `rules/`): deterministic JSON with a trailing newline, and with
+ * `--format prometheus-operator` a ConfigMap of each beside it (`dashboards/<uid>.configmap.yml`); none when
  * `monitoring.dashboards.enable` is false. Throws when a generated dashboard fails the lint (names
  * the panel and the check).
  */
-export function generateDashboards(config: ResolvedConfig, _ctx?: GenerateContext): Map<string, string> {
+export function generateDashboards(config: ResolvedConfig, ctx?: GenerateContext): Map<string, string> {
   const files = new Map<string, string>();
   if (!config.monitoring.dashboardsEnabled) return files;
   for (const [name, model] of dashboardModels(config)) {
-    const findings = lintDashboard(model);
+    const findings = lintDashboard(model, { identifyingLabels: config.labels.identifying });
     if (findings.length > 0) throw new Error(`generated dashboard ${name} fails the lint: ${findings.map(formatFinding).join('; ')}`);
-    files.set(`${DASHBOARDS_DIR}/${name}`, renderJson(model));
+    const json = renderJson(model);
+    files.set(`${DASHBOARDS_DIR}/${name}`, json);
+    if (ctx?.format === 'prometheus-operator') {
+      files.set(
+        `${DASHBOARDS_DIR}/${configMapFileName(name)}`,
+        renderYaml(ctx.configName, dashboardConfigMap(config, name, json), "ConfigMap for Grafana's dashboard sidecar: kubectl apply --server-side -f this file."),
+      );
+    }
   }
   return files;
 }

@@ -5,12 +5,14 @@ import { SEVERITY_COLOURS, STATUS_STEPS, statPanel, statusMappings, steps, times
 import { DASHBOARD_NAMES, type DashboardSpec } from './dashboard.js';
 import { AGE_RATIO_STEPS, JOB_LEGEND, TIMES_UNIT, durationRatioSteps, sourceSizePanels } from './panels/jobs.js';
 import { jobKnobs, jobQueries } from './queries.js';
+import { scopeOf } from './variables.js';
 
 /** The job dashboard: pick a job (or several) with the variables, or arrive from the overview's job table. */
 export function jobDashboard(config: ResolvedConfig): DashboardSpec {
   const knobs = jobKnobs(config);
-  const q = jobQueries(knobs);
-  const one = (expr: string) => [{ expr, legend: JOB_LEGEND }];
+  const scope = scopeOf(config);
+  const q = jobQueries(knobs, scope);
+  const one = (expr: string) => [{ expr, legend: scope.legend(JOB_LEGEND) }];
   return {
     name: DASHBOARD_NAMES.job,
     title: 'Backups: job',
@@ -69,7 +71,7 @@ export function jobDashboard(config: ResolvedConfig): DashboardSpec {
               { expr: q.filesUnmodified, legend: 'unmodified {{backup_job}}' },
             ],
           ),
-          ...sourceSizePanels(knobs),
+          ...sourceSizePanels(knobs, scope),
           timeseriesPanel(
             { title: 'Status history', description: `The result of each run over time (${metrics.resticBackupStatus.name}): 1 succeeded, 0 failed.`, unit: 'none', width: 24, height: 6, thresholds: STATUS_STEPS, mappings: statusMappings() },
             one(q.status),

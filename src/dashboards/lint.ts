@@ -15,11 +15,16 @@ export interface LintFinding {
   readonly message: string;
 }
 
+/** What the lint knows besides the dashboard: the config's identifying labels (`ubm.labels.identifying`), which queries may match and group by. */
+export interface LintOptions {
+  readonly identifyingLabels?: readonly string[];
+}
+
 /** One check: an id, what it demands, and the function that finds violations. */
 export interface LintCheck {
   readonly id: string;
   readonly description: string;
-  readonly run: (dashboard: Json) => LintFinding[];
+  readonly run: (dashboard: Json, options?: LintOptions) => LintFinding[];
 }
 
 /** Panel types Grafana has deprecated (replaced by timeseries, stat, table, piechart, geomap). */
@@ -189,7 +194,8 @@ function checkRefId(d: Json): LintFinding[] {
 }
 
 /** target-promql: every target's expression, with variables and macros replaced, parses and selects only catalog metrics and labels. */
-function checkPromql(d: Json): LintFinding[] {
+function checkPromql(d: Json, options: LintOptions = {}): LintFinding[] {
+  const identifyingLabels = options.identifyingLabels ?? [];
   const out: LintFinding[] = [];
   for (const { panel, where } of allPanels(d)) {
     if (isRow(panel)) continue;
@@ -204,7 +210,7 @@ function checkPromql(d: Json): LintFinding[] {
       }
       let problems: string[];
       try {
-        problems = validateExpr(substituteVariables(expr));
+        problems = validateExpr(substituteVariables(expr), { identifyingLabels });
       } catch (err) {
         problems = [err instanceof Error ? err.message : String(err)];
       }
@@ -228,8 +234,8 @@ export const LINT_CHECKS: readonly LintCheck[] = [
 ];
 
 /** Runs every check on a dashboard's JSON; empty when it is good. */
-export function lintDashboard(dashboard: Json): LintFinding[] {
-  return LINT_CHECKS.flatMap((c) => c.run(dashboard));
+export function lintDashboard(dashboard: Json, options: LintOptions = {}): LintFinding[] {
+  return LINT_CHECKS.flatMap((c) => c.run(dashboard, options));
 }
 
 /** One line per finding: `where: message [check]`. */

@@ -1,6 +1,7 @@
 /**
  * The PromQL behind every panel, built from the catalog (never a metric name typed here) and
- * from the config's alerting knobs, so that a panel's colours agree with the alerts.
+ * from the config's alerting knobs, so that a panel's colours agree with the alerts. Every query
+ * follows the dashboard's variables and keys by its scope's labels (the identifying labels first).
  */
 import type { ResolvedAlerting, ResolvedConfig } from '../config/model.js';
 import { CHECK_KINDS, type MetricDef, externalMetrics, metrics } from '../schema/catalog.js';
@@ -10,7 +11,7 @@ import { rawSeriesForm, shrinkRatioExpr, slowMultiplierFloor, slowThresholdExpr,
 import { REPOSITORY_OPERATION_LABELS, pruneAgeExpr, pruneStaleThresholdExpr } from '../promql/maintenance.js';
 import { STANZA_TYPE_LABELS, pgbackrestBackupAgeExpr, pgbackrestStaleThresholdExpr, walUnchangedExpr } from '../promql/pgbackrest.js';
 import { ALERT_NAMES } from '../rules/alerts.js';
-import { HOST_FILTER, JOB_FILTER, REPOSITORY_FILTER, varRef } from './variables.js';
+import { type DashboardScope, varRef } from './variables.js';
 
 /** A regex matching exactly the alerts the rules generate. */
 export const BACKUP_ALERT_PATTERN = ALERT_NAMES.join('|');
@@ -41,23 +42,25 @@ export function jobKnobs(config: ResolvedConfig): JobKnobs {
 }
 
 /** Queries about restic backup jobs. */
-export function jobQueries(knobs: JobKnobs, filter: Matchers = JOB_FILTER) {
-  const onJob = on(JOB_LABELS);
+export function jobQueries(knobs: JobKnobs, scope: DashboardScope) {
+  const filter = scope.job;
+  const jobKeys = scope.id(JOB_LABELS);
+  const onJob = on(jobKeys);
   const status = sel(metrics.resticBackupStatus, filter);
   // A job that never succeeded ages from its first recorded run, as the Stale alert counts it.
   const lastSuccessAge = `time() - (${sel(metrics.resticBackupLastSuccessTimestamp, filter)} or ${sel(metrics.resticBackupFirstRunTimestampSeconds, filter)})`;
   // Computed from the raw series as the recording rules compute it, so that dashboards need no rules loaded.
-  const staleThreshold = staleThresholdExpr(rawSeriesForm(filter), knobs.dailyStaleSeconds);
+  const staleThreshold = staleThresholdExpr(rawSeriesForm(filter, jobKeys), knobs.dailyStaleSeconds);
   const ageRatio = `(${lastSuccessAge}) / ${onJob} (${staleThreshold})`;
   const duration = sel(metrics.resticBackupDurationSeconds, filter);
   const baseline = `${sel(metrics.resticBackupDurationBaselineSeconds, filter)} > 0`;
   const durationRatio = `${duration} / ${onJob} (${baseline})`;
   // The slow threshold (the larger of multiplier and spread factor x baseline, for baselines of enough runs), computed as its recording rule computes it.
-  const slowThreshold = slowThresholdExpr(rawSeriesForm(filter), knobs.slowBackupMultiplier, knobs.slowMinBaselineRuns);
+  const slowThreshold = slowThresholdExpr(rawSeriesForm(filter, jobKeys), knobs.slowBackupMultiplier, knobs.slowMinBaselineRuns);
   // The UnifiedBackupSlow alert's conditions: a run longer than the minimum and the slow threshold, and successful.
   const slow = `${duration} > ${knobs.slowMinDurationSeconds} > ${onJob} (${slowThreshold}) and ${onJob} (${status} == 1)`;
   // UnifiedBackupSourceShrunk's thresholds: the shrink ratio (as its recording rule resolves it) times each source baseline.
-  const shrinkRatio = shrinkRatioExpr(rawSeriesForm(filter), knobs.shrinkRatio);
+  const shrinkRatio = shrinkRatioExpr(rawSeriesForm(filter, jobKeys), knobs.shrinkRatio);
   const filesBaseline = sel(metrics.resticBackupFilesProcessedBaseline, filter);
   const bytesBaseline = sel(metrics.resticBackupProcessedBaselineBytes, filter);
   return {
@@ -89,77 +92,88 @@ export function jobQueries(knobs: JobKnobs, filter: Matchers = JOB_FILTER) {
 }
 
 /** Queries of firing alerts. */
-export function alertQueries(filter: Matchers = HOST_FILTER) {
-  const firing = sel(externalMetrics.alerts, { ...filter, alertname: { re: BACKUP_ALERT_PATTERN }, alertstate: 'firing' });
+export function alertQueries(scope: DashboardScope) {
+  const firing = sel(externalMetrics.alerts, { ...scope.host, alertname: { re: BACKUP_ALERT_PATTERN }, alertstate: 'firing' });
   return { firingCount: countOrZero(firing) };
 }
 
 /** Queries of restic verification (`restic check`) and restore tests, per repository. */
-export function verificationQueries(filter: Matchers = REPOSITORY_FILTER) {
+export function verificationQueries(scope: DashboardScope) {
+  const filter = scope.repository;
+  const repo = scope.id(REPOSITORY_LABELS);
+  const job = scope.id(JOB_LABELS);
   return {
-    verificationStatus: maxBy(REPOSITORY_LABELS, sel(metrics.resticVerificationStatus, filter)),
-    verificationAge: maxBy(REPOSITORY_LABELS, ageOf(metrics.resticVerificationLastSuccessTimestampSeconds, filter)),
+    verificationStatus: maxBy(repo, sel(metrics.resticVerificationStatus, filter)),
+    verificationAge: maxBy(repo, ageOf(metrics.resticVerificationLastSuccessTimestampSeconds, filter)),
     verificationDuration: sel(metrics.resticVerificationDurationSeconds, filter),
-    restoreStatus: maxBy(REPOSITORY_LABELS, sel(metrics.resticRestoreTestStatus, filter)),
-    restoreAge: maxBy(REPOSITORY_LABELS, ageOf(metrics.resticRestoreTestLastSuccessTimestampSeconds, filter)),
-    restoreFilesFailed: maxBy(REPOSITORY_LABELS, sel(metrics.resticRestoreTestFilesFailed, filter)),
+    restoreStatus: maxBy(repo, sel(metrics.resticRestoreTestStatus, filter)),
+    restoreAge: maxBy(repo, ageOf(metrics.resticRestoreTestLastSuccessTimestampSeconds, filter)),
+    restoreFilesFailed: maxBy(repo, sel(metrics.resticRestoreTestFilesFailed, filter)),
     restoreDuration: sel(metrics.resticRestoreTestDurationSeconds, filter),
-    jobRestoreStatus: maxBy(JOB_LABELS, sel(metrics.resticRestoreTestJobStatus, filter)),
-    jobRestoreAge: maxBy(JOB_LABELS, ageOf(metrics.resticRestoreTestJobLastSuccessTimestampSeconds, filter)),
+    jobRestoreStatus: maxBy(job, sel(metrics.resticRestoreTestJobStatus, filter)),
+    jobRestoreAge: maxBy(job, ageOf(metrics.resticRestoreTestJobLastSuccessTimestampSeconds, filter)),
   };
 }
 
 /** Queries of restic repository locks, as `ubm locks` records them, per repository. */
-export function lockQueries(filter: Matchers = REPOSITORY_FILTER) {
+export function lockQueries(scope: DashboardScope) {
+  const filter = scope.repository;
+  const repo = scope.id(REPOSITORY_LABELS);
   const checked = sel(metrics.resticRepositoryLocksLastCheckTimestampSeconds, filter);
   return {
-    locks: maxBy(REPOSITORY_LABELS, sel(metrics.resticRepositoryLocks, filter)),
-    exclusiveLocks: maxBy(REPOSITORY_LABELS, sel(metrics.resticRepositoryExclusiveLocks, filter)),
+    locks: maxBy(repo, sel(metrics.resticRepositoryLocks, filter)),
+    exclusiveLocks: maxBy(repo, sel(metrics.resticRepositoryExclusiveLocks, filter)),
     // The oldest lock's age at the check, as ResticStaleLock measures it; 0 when there was none.
-    oldestLockAge: maxBy(REPOSITORY_LABELS, `${checked} - (${sel(metrics.resticRepositoryOldestLockTimestampSeconds, filter)} or ${checked})`),
-    checkAge: maxBy(REPOSITORY_LABELS, ageOf(metrics.resticRepositoryLocksLastCheckTimestampSeconds, filter)),
+    oldestLockAge: maxBy(repo, `${checked} - (${sel(metrics.resticRepositoryOldestLockTimestampSeconds, filter)} or ${checked})`),
+    checkAge: maxBy(repo, ageOf(metrics.resticRepositoryLocksLastCheckTimestampSeconds, filter)),
   };
 }
 
 /** Queries of repository maintenance (forget, prune, check), per repository and operation, as `ubm run --operation` records it. */
-export function maintenanceQueries(config: ResolvedConfig, filter: Matchers = REPOSITORY_FILTER) {
-  const l = REPOSITORY_OPERATION_LABELS;
+export function maintenanceQueries(config: ResolvedConfig, scope: DashboardScope) {
+  const filter = scope.repository;
+  const l = scope.id(REPOSITORY_OPERATION_LABELS);
   // As ResticMaintenanceStale computes it: the prune's own threshold, else the config's fallback; 1 (100 %) is where it fires.
-  const threshold = pruneStaleThresholdExpr(config.maintenance.fallbackStaleThresholdSeconds, filter, ' ');
+  const threshold = pruneStaleThresholdExpr(config.maintenance.fallbackStaleThresholdSeconds, filter, ' ', scope.id);
   return {
     status: maxBy(l, sel(metrics.resticMaintenanceStatus, filter)),
     exitCode: maxBy(l, sel(metrics.resticMaintenanceExitCode, filter)),
     lastSuccessAge: maxBy(l, ageOf(metrics.resticMaintenanceLastSuccessTimestampSeconds, filter)),
-    pruneAgeRatio: `(${pruneAgeExpr(filter)}) / ${on(l)} (${threshold})`,
+    pruneAgeRatio: `(${pruneAgeExpr(filter, scope.id)}) / ${on(l)} (${threshold})`,
     duration: maxBy(l, sel(metrics.resticMaintenanceDurationSeconds, filter)),
   };
 }
 
 /** Queries of PostgreSQL: pgBackRest repositories, the offsite copy and backup verification, per stanza. */
-export function postgresQueries(config: ResolvedConfig, filter: Matchers = HOST_FILTER) {
+export function postgresQueries(config: ResolvedConfig, scope: DashboardScope) {
+  const filter = scope.host;
+  const stanza = scope.id(STANZA_LABELS);
+  const stanzaRepo = scope.id(STANZA_REPOSITORY_LABELS);
   // As the pgBackRest rules compute them, from the raw series, so that dashboards need no rules loaded.
-  const threshold = pgbackrestStaleThresholdExpr(config.postgres.backupStaleThresholds, filter, ' ');
+  const threshold = pgbackrestStaleThresholdExpr(config.postgres.backupStaleThresholds, filter, ' ', scope.id);
   return {
     // Per repository, the worst of its scheduled types: 1 (100 %) is where PgbackrestBackupStale fires.
-    backupAgeRatio: maxBy(STANZA_REPOSITORY_LABELS, `(${pgbackrestBackupAgeExpr(filter, ' ')}) / ${on(STANZA_TYPE_LABELS)} group_left () (${threshold})`),
-    walUnchanged: maxBy(STANZA_REPOSITORY_LABELS, walUnchangedExpr(filter)),
-    repoStatus: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestRepoStatus, filter)),
-    backupAge: `time() - ${maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestBackupLastCompletionTimestampSeconds, filter))}`,
-    backupSize: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestBackupLastSizeBytes, { ...filter, backup_type: 'full' })),
-    repoBackups: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestRepoBackups, filter)),
-    stanzaStatus: maxBy(STANZA_LABELS, sel(metrics.pgbackrestStanzaStatus, filter)),
-    walArchivePresent: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.pgbackrestWalArchivePresent, filter)),
-    offsiteStatus: maxBy(STANZA_REPOSITORY_LABELS, sel(metrics.postgresPgbackrestOffsiteBackupStatus, filter)),
-    offsiteAge: maxBy(STANZA_REPOSITORY_LABELS, ageOf(metrics.postgresPgbackrestOffsiteLastSuccessTimestampSeconds, filter)),
-    verificationStatus: maxBy(STANZA_LABELS, sel(metrics.postgresBackupVerificationStatus, filter)),
-    verificationAge: maxBy(STANZA_LABELS, ageOf(metrics.postgresBackupVerificationLastSuccessTimestampSeconds, filter)),
+    backupAgeRatio: maxBy(stanzaRepo, `(${pgbackrestBackupAgeExpr(filter, ' ', scope.id)}) / ${on(scope.id(STANZA_TYPE_LABELS))} group_left () (${threshold})`),
+    walUnchanged: maxBy(stanzaRepo, walUnchangedExpr(filter, scope.id)),
+    repoStatus: maxBy(stanzaRepo, sel(metrics.pgbackrestRepoStatus, filter)),
+    backupAge: `time() - ${maxBy(stanzaRepo, sel(metrics.pgbackrestBackupLastCompletionTimestampSeconds, filter))}`,
+    backupSize: maxBy(stanzaRepo, sel(metrics.pgbackrestBackupLastSizeBytes, { ...filter, backup_type: 'full' })),
+    repoBackups: maxBy(stanzaRepo, sel(metrics.pgbackrestRepoBackups, filter)),
+    stanzaStatus: maxBy(stanza, sel(metrics.pgbackrestStanzaStatus, filter)),
+    walArchivePresent: maxBy(stanzaRepo, sel(metrics.pgbackrestWalArchivePresent, filter)),
+    offsiteStatus: maxBy(stanzaRepo, sel(metrics.postgresPgbackrestOffsiteBackupStatus, filter)),
+    offsiteAge: maxBy(stanzaRepo, ageOf(metrics.postgresPgbackrestOffsiteLastSuccessTimestampSeconds, filter)),
+    verificationStatus: maxBy(stanza, sel(metrics.postgresBackupVerificationStatus, filter)),
+    verificationAge: maxBy(stanza, ageOf(metrics.postgresBackupVerificationLastSuccessTimestampSeconds, filter)),
   };
 }
 
 /** Queries of the monitoring itself, per host. */
-export function healthQueries(filter: Matchers = HOST_FILTER) {
-  const host = ['hostname'];
-  const scrapeKey = ['job', 'instance'];
+export function healthQueries(scope: DashboardScope) {
+  const filter = scope.host;
+  const host = scope.id(['hostname']);
+  // A target is its job and instance, led by the identifying labels (two clusters may scrape the same instance name).
+  const scrapeKey = scope.id(['job', 'instance']);
   // Scrape-level series carry job/instance, not hostname: join them to the host through its self-check series,
   // remembered over the dashboard's range so that a host that stopped being scraped still shows.
   const hostOfTarget = `group ${by([...scrapeKey, 'hostname'])} (last_over_time(${sel(metrics.backupMonitoringLastCheck, filter)}[${varRef('__range')}]))`;
@@ -172,9 +186,9 @@ export function healthQueries(filter: Matchers = HOST_FILTER) {
     scrapeErrors: joinHost(sel(externalMetrics.nodeTextfileScrapeError)),
     scraped: joinHost(sel(externalMetrics.up)),
     // Configured jobs that never reported; 0 for a host whose jobs all report.
-    silentJobs: `count ${by(host)} (${expected} unless ${on(JOB_LABELS)} ${sel(metrics.resticBackupStatus, filter)}) or ${maxBy(host, `${expected} * 0`)}`,
+    silentJobs: `count ${by(host)} (${expected} unless ${on(scope.id(JOB_LABELS))} ${sel(metrics.resticBackupStatus, filter)}) or ${maxBy(host, `${expected} * 0`)}`,
     // Configured checks (verification, restore tests, prune, PostgreSQL) that never reported within their thresholds.
-    silentChecks: `count ${by(host)} (${CHECK_KINDS.map((k) => `(${neverReportedExpr(k, filter, ' ')})`).join(' or ')}) or ${maxBy(host, `${sel(metrics.backupMonitoringExpectedCheckStaleThresholdSeconds, filter)} * 0`)}`,
+    silentChecks: `count ${by(host)} (${CHECK_KINDS.map((k) => `(${neverReportedExpr(k, filter, ' ', scope.id)})`).join(' or ')}) or ${maxBy(host, `${sel(metrics.backupMonitoringExpectedCheckStaleThresholdSeconds, filter)} * 0`)}`,
     healthyHistory: sel(metrics.backupMonitoringHealthy, filter),
   };
 }

@@ -85,42 +85,48 @@ export async function record<G extends GroupId, I extends { readonly hostname: s
   return recordGroup(target, group.id, input.hostname, group.key(input), (previous) => group.build(previous, input));
 }
 
-/** Fills in the hostname and end time. */
-function complete<T extends Defaults>(r: T): T & { hostname: string; endedAtMs: number } {
+/**
+ * Fills in the hostname and end time. A push names its host: the machine's name, which a
+ * Kubernetes pod changes every run, would make every run a new host.
+ */
+function complete<T extends Defaults>(r: T, target: RecordTarget): T & { hostname: string; endedAtMs: number } {
+  if (target.pushgateway !== undefined && r.hostname === undefined) {
+    throw new UsageError("a push to a Pushgateway needs a hostname: a stable name for this host (the machine's own name is never used when pushing)");
+  }
   return { ...r, hostname: resolveHostname(r.hostname), endedAtMs: r.endedAtMs ?? Date.now() };
 }
 
 /** Records a restic backup run (status, duration, exit code, summary; last success carried forward). */
 export async function recordBackup(backup: BackupRecord, target: RecordTarget = {}): Promise<string> {
-  return record(target, resticBackupGroup, complete(backup));
+  return record(target, resticBackupGroup, complete(backup, target));
 }
 
 /** Records a `restic check` of a repository. */
 export async function recordVerification(repository: string, check: CheckRecord, target: RecordTarget = {}): Promise<string> {
-  return record(target, resticVerificationGroup, { ...complete(check), repository });
+  return record(target, resticVerificationGroup, { ...complete(check, target), repository });
 }
 
 /** Records a sample-restore test of a repository. */
 export async function recordRestoreTest(repository: string, test: RestoreTestRecord, target: RecordTarget = {}): Promise<string> {
-  return record(target, resticRestoreTestGroup, { ...complete(test), repository });
+  return record(target, resticRestoreTestGroup, { ...complete(test, target), repository });
 }
 
 /** Records a maintenance run (forget, prune or check) of a repository: status, duration, exit code; last success carried forward. */
 export async function recordMaintenance(run: MaintenanceRecord, target: RecordTarget = {}): Promise<string> {
-  return record(target, resticMaintenanceGroup, complete(run));
+  return record(target, resticMaintenanceGroup, complete(run, target));
 }
 
 /** Records a PostgreSQL backup verification of a stanza. */
 export async function recordPostgresVerification(stanza: string, check: CheckRecord, target: RecordTarget = {}): Promise<string> {
-  return record(target, postgresVerificationGroup, { ...complete(check), stanza });
+  return record(target, postgresVerificationGroup, { ...complete(check, target), stanza });
 }
 
 /** Records the status of a stanza's offsite copy in a repository. */
 export async function recordPostgresOffsite(stanza: string, repository: string, check: CheckRecord, target: RecordTarget = {}): Promise<string> {
-  return record(target, postgresOffsiteGroup, { ...complete(check), stanza, repository });
+  return record(target, postgresOffsiteGroup, { ...complete(check, target), stanza, repository });
 }
 
 /** Records a monitoring self-check. */
 export async function recordHealth(health: HealthRecord, target: RecordTarget = {}): Promise<string> {
-  return record(target, monitoringHealthGroup, complete(health));
+  return record(target, monitoringHealthGroup, complete(health, target));
 }

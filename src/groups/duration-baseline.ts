@@ -27,10 +27,10 @@ export const SPREAD_BETA = 0.05;
 export const SPREAD_PRIOR = 0.3;
 
 /** How many runs the prior spread weighs as. */
-export const SPREAD_PRIOR_RUNS = 4;
+export const SPREAD_PRIOR_RUNS = 2;
 
 /** How many robust standard deviations of ln(duration) above the centre a run must be to be unusual for its job. */
-export const SLOW_SPREAD_SIGMAS = 5;
+export const SLOW_SPREAD_SIGMAS = 5.5;
 
 /** A run at least this multiple of the centre is held out of the baseline even for the steadiest job (the default slow multiplier). */
 export const HOLD_MIN_MULTIPLIER = 2;
@@ -101,9 +101,11 @@ export function foldDuration(b: DurationBaseline, run: BaselineRun): DurationBas
   const n = b.runs + 1;
   const alpha = Math.max(BASELINE_ALPHA, 1 / n);
   const beta = Math.max(SPREAD_BETA, 1 / (SPREAD_PRIOR_RUNS + b.runs));
-  const deviation = Math.min(Math.abs(lx - lc) * MAD_TO_SD, DEVIATION_CAP_SPREADS * b.spread);
+  const centre = lc + alpha * (lx - lc);
+  // Measured from the new centre: in the warm-up, an unusual first run then widens the spread by half as much.
+  const deviation = Math.min(Math.abs(lx - centre) * MAD_TO_SD, DEVIATION_CAP_SPREADS * b.spread);
   return {
-    seconds: Math.exp(lc + alpha * (lx - lc)),
+    seconds: Math.exp(centre),
     spread: b.spread + beta * (deviation - b.spread),
     runs: n,
     heldRuns: 0,

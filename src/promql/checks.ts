@@ -4,6 +4,7 @@
  * same expression.
  */
 import { type CheckKind, metrics } from '../schema/catalog.js';
+import { type Identify, NO_IDENTITY } from './identity.js';
 import { REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, type Matchers, type SelectableMetric, by, on, sel } from './selector.js';
 
 /** Per kind of check: the labels that identify one, and the status series whose existence says it reported. */
@@ -21,8 +22,9 @@ export const CHECK_REPORTS: Readonly<Record<CheckKind, { readonly labels: readon
  * the expectation's age over the check's threshold (both from the expected set), unless a status
  * series of the check exists. Its value is how long the check has been expected.
  */
-export function neverReportedExpr(check: CheckKind, filter: Matchers = {}, separator = '\n'): string {
-  const { labels, status, matchers } = CHECK_REPORTS[check];
+export function neverReportedExpr(check: CheckKind, filter: Matchers = {}, separator = '\n', id: Identify = NO_IDENTITY): string {
+  const { status, matchers } = CHECK_REPORTS[check];
+  const labels = id(CHECK_REPORTS[check].labels);
   const m = { ...filter, check };
   return [
     `time() - max ${by(labels)} (${sel(metrics.backupMonitoringExpectedCheckSinceTimestampSeconds, m)})`,

@@ -4,6 +4,7 @@
  * Each reads one sample per series: the thresholds travel with the metrics, nothing reads a range.
  */
 import { metrics } from '../schema/catalog.js';
+import { type Identify, NO_IDENTITY } from './identity.js';
 import { type Matchers, by, num, on, sel } from './selector.js';
 
 /** The labels that identify one maintenance operation of a repository. */
@@ -23,21 +24,21 @@ function prunes(filter: Matchers): Matchers {
  * else `fallbackSeconds` for every repository with a successful prune. `separator` joins the lines
  * (a line break in rule files, a space in panels).
  */
-export function pruneStaleThresholdExpr(fallbackSeconds: number, filter: Matchers = {}, separator = '\n'): string {
+export function pruneStaleThresholdExpr(fallbackSeconds: number, filter: Matchers = {}, separator = '\n', id: Identify = NO_IDENTITY): string {
   const p = prunes(filter);
   return [
-    `max ${by(REPOSITORY_OPERATION_LABELS)} (${sel(metrics.resticMaintenanceStaleThresholdSeconds, p)})`,
+    `max ${by(id(REPOSITORY_OPERATION_LABELS))} (${sel(metrics.resticMaintenanceStaleThresholdSeconds, p)})`,
     'or',
-    `group ${by(REPOSITORY_OPERATION_LABELS)} (${sel(metrics.resticMaintenanceLastSuccessTimestampSeconds, p)}) * ${num(fallbackSeconds)}`,
+    `group ${by(id(REPOSITORY_OPERATION_LABELS))} (${sel(metrics.resticMaintenanceLastSuccessTimestampSeconds, p)}) * ${num(fallbackSeconds)}`,
   ].join(separator);
 }
 
 /** Seconds since each repository's last successful prune. */
-export function pruneAgeExpr(filter: Matchers = {}): string {
-  return `time() - max ${by(REPOSITORY_OPERATION_LABELS)} (${sel(metrics.resticMaintenanceLastSuccessTimestampSeconds, prunes(filter))})`;
+export function pruneAgeExpr(filter: Matchers = {}, id: Identify = NO_IDENTITY): string {
+  return `time() - max ${by(id(REPOSITORY_OPERATION_LABELS))} (${sel(metrics.resticMaintenanceLastSuccessTimestampSeconds, prunes(filter))})`;
 }
 
 /** The repositories whose last successful prune is older than their threshold; the value is its age in seconds. */
-export function pruneStaleExpr(fallbackSeconds: number, filter: Matchers = {}, separator = '\n'): string {
-  return [pruneAgeExpr(filter), `  > ${on(REPOSITORY_OPERATION_LABELS)} (`, pruneStaleThresholdExpr(fallbackSeconds, filter, separator), ')'].join(separator);
+export function pruneStaleExpr(fallbackSeconds: number, filter: Matchers = {}, separator = '\n', id: Identify = NO_IDENTITY): string {
+  return [pruneAgeExpr(filter, id), `  > ${on(id(REPOSITORY_OPERATION_LABELS))} (`, pruneStaleThresholdExpr(fallbackSeconds, filter, separator, id), ')'].join(separator);
 }

@@ -5,6 +5,7 @@
  */
 import { PG_BACKUP_TYPES, type PgBackupType } from '../config/model.js';
 import { metrics } from '../schema/catalog.js';
+import { type Identify, NO_IDENTITY } from './identity.js';
 import { type Matchers, STANZA_LABELS, STANZA_REPOSITORY_LABELS, by, num, on, quote, sel } from './selector.js';
 
 /** The labels of a stale threshold: per stanza and backup type (every repository of the stanza shares it). */
@@ -27,26 +28,26 @@ export function countingTypes(type: PgBackupType): PgBackupType[] {
  * writes; for a stanza that writes none, `fallback` (the generating config's) for every stanza that
  * reports a status. `separator` joins the lines (a line break in rule files, a space in panels).
  */
-export function pgbackrestStaleThresholdExpr(fallback: Readonly<Partial<Record<PgBackupType, number>>>, filter: Matchers = {}, separator = '\n'): string {
-  const written = `max ${by(STANZA_TYPE_LABELS)} (${sel(metrics.pgbackrestBackupStaleThresholdSeconds, filter)})`;
+export function pgbackrestStaleThresholdExpr(fallback: Readonly<Partial<Record<PgBackupType, number>>>, filter: Matchers = {}, separator = '\n', id: Identify = NO_IDENTITY): string {
+  const written = `max ${by(id(STANZA_TYPE_LABELS))} (${sel(metrics.pgbackrestBackupStaleThresholdSeconds, filter)})`;
   const constants = PG_BACKUP_TYPES.flatMap((type) => {
     const seconds = fallback[type];
-    return seconds === undefined ? [] : [withLabel(`group ${by(STANZA_LABELS)} (${sel(metrics.pgbackrestStanzaStatus, filter)}) * ${num(seconds)}`, 'backup_type', type)];
+    return seconds === undefined ? [] : [withLabel(`group ${by(id(STANZA_LABELS))} (${sel(metrics.pgbackrestStanzaStatus, filter)}) * ${num(seconds)}`, 'backup_type', type)];
   });
   if (constants.length === 0) return written;
   // A stanza that writes any threshold has its own schedule: the fallback never adds a type it left out.
-  return [written, 'or', '(', constants.join(`${separator}or${separator}`), ')', `  unless ${on(STANZA_LABELS)} ${sel(metrics.pgbackrestBackupStaleThresholdSeconds, filter)}`].join(separator);
+  return [written, 'or', '(', constants.join(`${separator}or${separator}`), ')', `  unless ${on(id(STANZA_LABELS))} ${sel(metrics.pgbackrestBackupStaleThresholdSeconds, filter)}`].join(separator);
 }
 
 /**
  * The age in seconds of each repository's newest backup per level, labelled with the level's type:
  * for `full` the newest full, for `diff` the newest diff or full, for `incr` the newest of any type.
  */
-export function pgbackrestBackupAgeExpr(filter: Matchers = {}, separator = '\n'): string {
+export function pgbackrestBackupAgeExpr(filter: Matchers = {}, separator = '\n', id: Identify = NO_IDENTITY): string {
   return PG_BACKUP_TYPES.map((type) => {
     const types = countingTypes(type);
     const matcher = types.length === 1 ? type : { re: types.join('|') };
-    const newest = `max ${by(STANZA_REPOSITORY_LABELS)} (${sel(metrics.pgbackrestBackupLastCompletionTimestampSeconds, { ...filter, backup_type: matcher })})`;
+    const newest = `max ${by(id(STANZA_REPOSITORY_LABELS))} (${sel(metrics.pgbackrestBackupLastCompletionTimestampSeconds, { ...filter, backup_type: matcher })})`;
     return `time() - ${withLabel(newest, 'backup_type', type)}`;
   }).join(`${separator}or${separator}`);
 }
@@ -55,16 +56,16 @@ export function pgbackrestBackupAgeExpr(filter: Matchers = {}, separator = '\n')
  * How long each repository's newest archived WAL segment has stayed the same, in seconds, as of the
  * last read of pgbackrest info (so a host that reads rarely is not called stuck between reads).
  */
-export function walUnchangedExpr(filter: Matchers = {}): string {
-  return `max ${by(STANZA_LABELS)} (${sel(metrics.pgbackrestInfoLastRunTimestampSeconds, filter)}) - ${on(STANZA_LABELS)} group_right () max ${by(STANZA_REPOSITORY_LABELS)} (${sel(metrics.pgbackrestWalArchiveLastAdvanceTimestampSeconds, filter)})`;
+export function walUnchangedExpr(filter: Matchers = {}, id: Identify = NO_IDENTITY): string {
+  return `max ${by(id(STANZA_LABELS))} (${sel(metrics.pgbackrestInfoLastRunTimestampSeconds, filter)}) - ${on(id(STANZA_LABELS))} group_right () max ${by(id(STANZA_REPOSITORY_LABELS))} (${sel(metrics.pgbackrestWalArchiveLastAdvanceTimestampSeconds, filter)})`;
 }
 
 /**
  * pgBackRest's status code per repository when it is not 0; for a stanza whose own status is an
  * error while no repository reports one, the stanza's code on each of its repositories.
  */
-export function pgbackrestErrorExpr(filter: Matchers = {}, separator = '\n'): string {
-  const repoStatus = `max ${by(STANZA_REPOSITORY_LABELS)} (${sel(metrics.pgbackrestRepoStatus, filter)})`;
-  const stanzaOnRepos = `(${repoStatus} * 0 + ${on(STANZA_LABELS)} group_left () max ${by(STANZA_LABELS)} (${sel(metrics.pgbackrestStanzaStatus, filter)}) != 0)`;
-  return [`${repoStatus} != 0`, 'or', `(${stanzaOnRepos} unless ${on(STANZA_LABELS)} (${sel(metrics.pgbackrestRepoStatus, filter)} != 0))`].join(separator);
+export function pgbackrestErrorExpr(filter: Matchers = {}, separator = '\n', id: Identify = NO_IDENTITY): string {
+  const repoStatus = `max ${by(id(STANZA_REPOSITORY_LABELS))} (${sel(metrics.pgbackrestRepoStatus, filter)})`;
+  const stanzaOnRepos = `(${repoStatus} * 0 + ${on(id(STANZA_LABELS))} group_left () max ${by(id(STANZA_LABELS))} (${sel(metrics.pgbackrestStanzaStatus, filter)}) != 0)`;
+  return [`${repoStatus} != 0`, 'or', `(${stanzaOnRepos} unless ${on(id(STANZA_LABELS))} (${sel(metrics.pgbackrestRepoStatus, filter)} != 0))`].join(separator);
 }

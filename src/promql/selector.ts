@@ -7,8 +7,22 @@ export interface SelectableMetric {
   readonly labels: readonly string[];
 }
 
+/**
+ * A regex matcher on a label that the scrape or the storage path adds to every series (an
+ * identifying label, `ubm.labels.identifying`): no catalog entry lists it, so `sel` takes it on any metric.
+ */
+export interface AddedLabelMatcher {
+  readonly re: string;
+  readonly addedLabel: true;
+}
+
 /** A label matcher value: equality by default, or one of the other three operators. */
-export type Matcher = string | { readonly re: string } | { readonly ne: string } | { readonly nre: string };
+export type Matcher = string | { readonly re: string } | { readonly ne: string } | { readonly nre: string } | AddedLabelMatcher;
+
+/** True for a matcher on a label the scrape adds (see AddedLabelMatcher). */
+function isAddedLabel(m: Matcher): boolean {
+  return typeof m !== 'string' && 'addedLabel' in m;
+}
 
 /** Label matchers keyed by label name. */
 export type Matchers = Readonly<Record<string, Matcher | undefined>>;
@@ -39,7 +53,7 @@ export function sel(metric: SelectableMetric, matchers: Matchers = {}): string {
   for (const label of Object.keys(matchers).sort()) {
     const m = matchers[label];
     if (m === undefined) continue;
-    if (!metric.labels.includes(label)) {
+    if (!metric.labels.includes(label) && !isAddedLabel(m)) {
       throw new Error(`selector for ${metric.name} matches label '${label}', which it does not have`);
     }
     parts.push(renderMatcher(label, m));
@@ -58,7 +72,7 @@ export function selAny(list: readonly SelectableMetric[], matchers: Matchers = {
     const m = matchers[label];
     if (m === undefined) continue;
     for (const metric of list) {
-      if (!metric.labels.includes(label)) throw new Error(`selector for ${metric.name} matches label '${label}', which it does not have`);
+      if (!metric.labels.includes(label) && !isAddedLabel(m)) throw new Error(`selector for ${metric.name} matches label '${label}', which it does not have`);
     }
     parts.push(renderMatcher(label, m));
   }

@@ -18,19 +18,28 @@ export interface JobSeriesForm {
   readonly constant: (like: SelectableMetric, value: number) => string;
   /** What joins the fallbacks: a line break in rule files, a space in panel queries. */
   readonly separator: string;
+  /** The labels that identify a job: JOB_LABELS, led by the config's identifying labels. */
+  readonly keys: readonly string[];
 }
 
-/** Aggregated to the job labels, one fallback a line: the recording rules' form. */
-export const PER_JOB_FORM: JobSeriesForm = {
-  value: (metric) => `max ${by(JOB_LABELS)} (${sel(metric)})`,
-  maxOf: (list) => `max ${by(JOB_LABELS)} (${selAny(list)})`,
-  constant: (like, value) => `group ${by(JOB_LABELS)} (${sel(like)}) * ${num(value)}`,
-  separator: '\n',
-};
+/** Aggregated to `keys` (a job's labels), one fallback a line: the recording rules' form. */
+export function perJobForm(keys: readonly string[]): JobSeriesForm {
+  return {
+    value: (metric) => `max ${by(keys)} (${sel(metric)})`,
+    maxOf: (list) => `max ${by(keys)} (${selAny(list)})`,
+    constant: (like, value) => `group ${by(keys)} (${sel(like)}) * ${num(value)}`,
+    separator: '\n',
+    keys,
+  };
+}
+
+/** The recording rules' form without identifying labels. */
+export const PER_JOB_FORM: JobSeriesForm = perJobForm(JOB_LABELS);
 
 /** The raw series that `filter` matches, scrape labels kept, on one line: the dashboards' form. */
-export function rawSeriesForm(filter: Matchers): JobSeriesForm {
+export function rawSeriesForm(filter: Matchers, keys: readonly string[] = JOB_LABELS): JobSeriesForm {
   return {
+    keys,
     value: (metric) => sel(metric, filter),
     // `without ()` keeps every label but the name, so the metrics of one job and scrape meet.
     maxOf: (list) => `max without () (${selAny(list, filter)})`,
@@ -72,7 +81,7 @@ export function slowMultiplierFloor(config: ResolvedConfig): number {
  * multiplier did.
  */
 export function slowThresholdExpr(form: JobSeriesForm, floorMultiplier: number, minBaselineRuns: number): string {
-  const onJob = on(JOB_LABELS);
+  const onJob = on(form.keys);
   return [
     // A job with a baseline but neither multiplier (a file of an older ubm, no ubm health) gets the floor.
     `clamp_min(${form.maxOf([metrics.resticBackupDurationSpreadFactor, metrics.backupMonitoringJobSlowMultiplier])} or ${onJob} ${form.constant(metrics.resticBackupDurationBaselineSeconds, floorMultiplier)}, ${num(floorMultiplier)})`,

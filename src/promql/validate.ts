@@ -17,6 +17,8 @@ export interface ValidateOptions {
   readonly extraMetrics?: readonly SelectableMetric[];
   /** Labels made by the expression itself (label_replace targets), allowed in grouping. */
   readonly madeLabels?: readonly string[];
+  /** Labels the scrape or storage adds to every series (`ubm.labels.identifying`), allowed in matchers and grouping. */
+  readonly identifyingLabels?: readonly string[];
 }
 
 function knownMetrics(extra: readonly SelectableMetric[]): Map<string, readonly string[]> {
@@ -46,7 +48,8 @@ export function validateExpr(expr: string, options: ValidateOptions = {}): strin
   const known = knownMetrics(options.extraMetrics ?? []);
   const problems: string[] = [];
   const tree = parser.parse(expr);
-  const selectedLabels = new Set<string>(options.madeLabels ?? []);
+  const identifying = new Set(options.identifyingLabels ?? []);
+  const selectedLabels = new Set<string>([...(options.madeLabels ?? []), ...identifying]);
   const groupings: Array<{ label: string; at: number }> = [];
 
   // Syntax first: the parser never throws, it inserts error nodes.
@@ -97,7 +100,7 @@ export function validateExpr(expr: string, options: ValidateOptions = {}): strin
         const name = ident === undefined ? expr.slice(ref.from, ref.to) : expr.slice(ident.from, ident.to);
         for (const l of labels) selectedLabels.add(l);
         for (const l of matchedLabels) {
-          if (!labels.includes(l) && !UNIVERSAL_LABELS.has(l)) problems.push(`metric '${name}' has no label '${l}'`);
+          if (!labels.includes(l) && !UNIVERSAL_LABELS.has(l) && !identifying.has(l)) problems.push(`metric '${name}' has no label '${l}'`);
         }
         return false;
       }

@@ -11,6 +11,7 @@ import { STANZA_REPOSITORY_TYPE_LABELS, STANZA_TYPE_LABELS, pgbackrestBackupAgeE
 import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, by, num, on, quote, sel } from '../promql/selector.js';
 import { type CheckKind, MONITORING_PROBLEMS, type MonitoringProblem, externalMetrics, metrics } from '../schema/catalog.js';
 import { neverReportedExpr } from '../promql/checks.js';
+import { type Identify, identify } from '../promql/identity.js';
 import { formatDuration } from '../util/duration.js';
 import { PGBACKREST_STALE_THRESHOLD_RECORD, SHRINK_RATIO_RECORD, SLOW_THRESHOLD_RECORD, STALE_THRESHOLD_RECORD } from './records.js';
 import { type TemplatePart, type ValueFormat, humanizeDuration } from './template.js';
@@ -65,10 +66,9 @@ export interface AlertDef {
 }
 
 const L = (label: string): { label: string } => ({ label });
-const J = JOB_LABELS;
 
-/** The selector of one thing's series inside a description query: `metric{hostname=%q,...}` (a job's by default). */
-function jobQuery(metric: string, labels: readonly string[] = J): string {
+/** The selector of one thing's series inside a description query: `metric{hostname=%q,...}`. */
+function thingQuery(metric: string, labels: readonly string[]): string {
   return `${metric}{${labels.map((l) => `${l}=%q`).join(',')}}`;
 }
 
@@ -109,11 +109,13 @@ function checkThreshold(check: CheckKind, labels: readonly string[]): AlertQuery
 
 /**
  * Where a node_exporter series (which has job and instance but no hostname) gets its hostname:
- * from the ubm metrics scraped from the same target, else from the instance's host part.
+ * from the ubm metrics scraped from the same target, else from the instance's host part. A target
+ * is its job and instance, led by the identifying labels (two clusters may scrape the same instance name).
  */
-function withHostname(expr: string): string {
-  const fromTarget = `topk by (job, instance) (1, group by (job, instance, hostname) (${sel(metrics.backupMonitoringLastCheck)}))`;
-  return `(${expr} * on (job, instance) group_left (hostname) ${fromTarget} or on (job, instance) label_replace(${expr}, "hostname", "$1", "instance", "(.+?)(?::[0-9]+)?"))`;
+function withHostname(expr: string, id: Identify): string {
+  const target = id(['job', 'instance']);
+  const fromTarget = `topk ${by(target)} (1, group ${by([...target, 'hostname'])} (${sel(metrics.backupMonitoringLastCheck)}))`;
+  return `(${expr} * ${on(target)} group_left (hostname) ${fromTarget} or ${on(target)} label_replace(${expr}, "hostname", "$1", "instance", "(.+?)(?::[0-9]+)?"))`;
 }
 
 /** `label_replace(expr, "reason", text, "", "")`: tags one branch of an `or` with why it fired. */
@@ -125,12 +127,28 @@ function reason(expr: string, text: string): string {
  * The problems the self-check found, one series per host and problem, each reason turned into its
  * sentence (label_replace keeps a value it does not match, so a newer ubm's reason shows as written).
  */
-function selfCheckProblems(): string {
-  let expr = `max ${by(['hostname', 'reason'])} (${sel(metrics.backupMonitoringProblem)}) == 1`;
+function selfCheckProblems(host: readonly string[]): string {
+  // `== 1` filters inside the max, not after it: MetricsQL (vmalert) keeps a filtered-out series as a gap
+  // that the `or on (hostname)` after it fills from the right side, so every reason would fire on a host whose self-check failed.
+  let expr = `max ${by([...host, 'reason'])} (${sel(metrics.backupMonitoringProblem)} == 1)`;
   for (const [code, sentence] of Object.entries(MONITORING_PROBLEMS) as Array<[MonitoringProblem, string]>) {
     expr = `label_replace(${expr}, "reason", ${quote(sentence)}, "reason", ${quote(code)})`;
   }
   return expr;
+}
+
+/** The label lists that identify each kind of thing, led by the identifying labels that `id` adds. */
+function keyLabels(id: Identify) {
+  return {
+    J: id(JOB_LABELS),
+    H: id(['hostname']),
+    REPOSITORY_LABELS: id(REPOSITORY_LABELS),
+    STANZA_LABELS: id(STANZA_LABELS),
+    STANZA_REPOSITORY_LABELS: id(STANZA_REPOSITORY_LABELS),
+    STANZA_TYPE_LABELS: id(STANZA_TYPE_LABELS),
+    STANZA_REPOSITORY_TYPE_LABELS: id(STANZA_REPOSITORY_TYPE_LABELS),
+    REPOSITORY_OPERATION_LABELS: id(REPOSITORY_OPERATION_LABELS),
+  };
 }
 
 /** The alert definitions for a config, each with its `for:` from the config. */
@@ -152,7 +170,11 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
   const stale = STALE_THRESHOLD_RECORD.name;
   const slowThreshold = SLOW_THRESHOLD_RECORD.name;
   const shrinkRatio = SHRINK_RATIO_RECORD.name;
-  const H = ['hostname'];
+  // The config's identifying labels lead every label list below (these locals shadow the plain lists), so
+  // that alerts, their joins and their description queries keep two clusters with the same hostname apart.
+  const id = identify(config.labels.identifying);
+  const { J, H, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, STANZA_TYPE_LABELS, STANZA_REPOSITORY_TYPE_LABELS, REPOSITORY_OPERATION_LABELS } = keyLabels(id);
+  const jobQuery = (metric: string, labels: readonly string[] = J): string => thingQuery(metric, labels);
   const neverFor = a.forSeconds.UnifiedBackupNeverReported;
   return [
     {
@@ -193,12 +215,9 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       group: 'ubm-backup-jobs',
       severity: 'medium',
       // Reads one sample per job and series: the baseline is an average the emitter keeps, not days of history.
-      // Chained comparisons filter and keep the left-hand value: $value is the run's duration.
-      expr: [
-        `max ${by(J)} (${sel(metrics.resticBackupDurationSeconds)}) > ${num(a.slowMinDurationSeconds)}`,
-        `  > ${on(J)} ${slowThreshold}`,
-        `and ${on(J)} min ${by(J)} (${sel(metrics.resticBackupStatus)}) == 1`,
-      ].join('\n'),
+      // Chained comparisons filter and keep the left-hand value: $value is the run's duration. A failed
+      // run that was slow is UnifiedBackupFailed's page: the inhibit rules mute this alert for it.
+      expr: [`max ${by(J)} (${sel(metrics.resticBackupDurationSeconds)}) > ${num(a.slowMinDurationSeconds)}`, `  > ${on(J)} ${slowThreshold}`].join('\n'),
       labels: J,
       summary: 'A backup run took much longer than its baseline.',
       description: [
@@ -294,7 +313,7 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       name: 'ResticVerificationNeverReported',
       group: 'ubm-verification',
       severity: 'medium',
-      expr: neverReportedExpr('restic_verification'),
+      expr: neverReportedExpr('restic_verification', {}, '\n', id),
       labels: REPOSITORY_LABELS,
       summary: 'A restic check the config turns on has never reported.',
       description: [
@@ -331,7 +350,7 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       name: 'ResticRestoreTestNeverReported',
       group: 'ubm-verification',
       severity: 'medium',
-      expr: neverReportedExpr('restic_restore_test'),
+      expr: neverReportedExpr('restic_restore_test', {}, '\n', id),
       labels: REPOSITORY_LABELS,
       summary: 'A restore test the config turns on has never reported.',
       description: [
@@ -395,7 +414,7 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       // Medium: the repository only grows for now; a prune that keeps failing pages as ResticMaintenanceFailed.
       severity: 'medium',
       // One threshold per repository from its pruneSchedule, written with the prune's metrics: one rule for any number.
-      expr: pruneStaleExpr(config.maintenance.fallbackStaleThresholdSeconds),
+      expr: pruneStaleExpr(config.maintenance.fallbackStaleThresholdSeconds, {}, '\n', id),
       labels: REPOSITORY_OPERATION_LABELS,
       summary: 'No prune of a restic repository has succeeded within its threshold.',
       description: [
@@ -414,7 +433,7 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       name: 'ResticMaintenanceNeverReported',
       group: 'ubm-verification',
       severity: 'medium',
-      expr: neverReportedExpr('restic_prune'),
+      expr: neverReportedExpr('restic_prune', {}, '\n', id),
       labels: REPOSITORY_LABELS,
       summary: 'A prune the config schedules for a restic repository has never reported.',
       description: [
@@ -452,7 +471,7 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       name: 'PostgresBackupVerificationNeverReported',
       group: 'ubm-postgres',
       severity: 'medium',
-      expr: neverReportedExpr('postgres_verification'),
+      expr: neverReportedExpr('postgres_verification', {}, '\n', id),
       labels: STANZA_LABELS,
       summary: 'A PostgreSQL backup verification the config turns on has never reported.',
       description: [
@@ -490,7 +509,7 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       name: 'PostgresOffsiteBackupNeverReported',
       group: 'ubm-postgres',
       severity: 'high',
-      expr: neverReportedExpr('postgres_offsite'),
+      expr: neverReportedExpr('postgres_offsite', {}, '\n', id),
       labels: STANZA_REPOSITORY_LABELS,
       summary: 'The offsite copy of the PostgreSQL backups that the config turns on has never reported.',
       description: [
@@ -505,7 +524,7 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       // High, as UnifiedBackupStale: the recovery point is older than the schedule allows; nothing is lost yet.
       severity: 'high',
       // Per level: full counts only fulls, diff also fulls, incr any backup; the threshold comes per stanza and type.
-      expr: `(\n${pgbackrestBackupAgeExpr()}\n)\n  > ${on(STANZA_TYPE_LABELS)} group_left () ${PGBACKREST_STALE_THRESHOLD_RECORD.name}`,
+      expr: `(\n${pgbackrestBackupAgeExpr({}, '\n', id)}\n)\n  > ${on(STANZA_TYPE_LABELS)} group_left () ${PGBACKREST_STALE_THRESHOLD_RECORD.name}`,
       labels: STANZA_REPOSITORY_TYPE_LABELS,
       summary: 'A pgBackRest repository has no backup as recent as its schedule requires.',
       description: [
@@ -521,7 +540,7 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       // Critical: no point-in-time recovery past the last archived segment, and PostgreSQL keeps every
       // unarchived segment in pg_wal until its disk fills and the database stops.
       severity: 'critical',
-      expr: `${walUnchangedExpr()}\n  > ${num(pg.walArchiveStuckSeconds)}`,
+      expr: `${walUnchangedExpr({}, id)}\n  > ${num(pg.walArchiveStuckSeconds)}`,
       labels: STANZA_REPOSITORY_LABELS,
       summary: 'WAL archiving of a PostgreSQL stanza into a pgBackRest repository has stopped advancing.',
       description: [
@@ -536,7 +555,7 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       group: 'ubm-postgres',
       // High: the repository cannot take or keep backups (or cannot be read) until fixed; backups already made may still restore.
       severity: 'high',
-      expr: pgbackrestErrorExpr(),
+      expr: pgbackrestErrorExpr({}, '\n', id),
       labels: STANZA_REPOSITORY_LABELS,
       summary: 'A pgBackRest repository reports an error status for a stanza.',
       description: [
@@ -548,7 +567,7 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       name: 'PgbackrestNeverReported',
       group: 'ubm-postgres',
       severity: 'high',
-      expr: neverReportedExpr('pgbackrest'),
+      expr: neverReportedExpr('pgbackrest', {}, '\n', id),
       labels: STANZA_LABELS,
       summary: 'The pgBackRest state of a PostgreSQL stanza that the config turns on has never been read.',
       description: [
@@ -564,17 +583,17 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
       // Four ways the monitoring path breaks, each tagged with a reason label; a failed self-check
       // says which problems it found (a check that names none, such as ubm emit health, just failed).
       expr: [
-        selfCheckProblems(),
+        selfCheckProblems(H),
         `or ${on(H)}`,
         reason(`max ${by(H)} (${sel(metrics.backupMonitoringHealthy)}) == 0`, 'the self-check failed'),
         'or',
         reason(`time() - max ${by(H)} (${sel(metrics.backupMonitoringLastCheck)}) > ${num(a.healthStaleSeconds)}`, 'the self-check stopped reporting'),
         'or',
-        reason(`max ${by(H)} ${withHostname(sel(externalMetrics.nodeTextfileScrapeError, { job: a.nodeExporterJob }))} == 1`, 'node_exporter cannot parse a textfile'),
+        reason(`max ${by(H)} ${withHostname(sel(externalMetrics.nodeTextfileScrapeError, { job: a.nodeExporterJob }), id)} == 1`, 'node_exporter cannot parse a textfile'),
         'or',
-        reason(`max ${by(H)} ${withHostname(sel(externalMetrics.up, { job: a.nodeExporterJob }))} == 0`, 'node_exporter is not scraped'),
+        reason(`max ${by(H)} ${withHostname(sel(externalMetrics.up, { job: a.nodeExporterJob }), id)} == 0`, 'node_exporter is not scraped'),
       ].join('\n'),
-      labels: ['hostname', 'reason'],
+      labels: [...H, 'reason'],
       madeLabels: ['hostname', 'reason'],
       summary: 'Backup monitoring of a host is broken.',
       description: ['Backup monitoring on ', L('hostname'), ' is unhealthy: ', L('reason'), '. Until it is fixed, backup alerts for this host may be missing.'],

@@ -6,12 +6,14 @@ import type { ResolvedConfig } from '../config/model.js';
 import type { GenerateContext, OutputProducer } from '../config/output.js';
 import { enabledAlerts, ruleGroups } from './groups.js';
 import { inhibitRules } from './inhibit.js';
+import { prometheusRule } from './prometheus-rule.js';
 import { renderYaml } from './render.js';
 import { testContext } from './promtool/context.js';
 import type { TestFile } from './promtool/model.js';
 import { scenarioTests } from './promtool/scenarios.js';
 import { LONG_STEP, SHORT_STEP, alertUnitTests } from './promtool/unit.js';
 import { evalTime } from './promtool/series.js';
+import { VMALERT_RULE_FILE, vmalertGroups } from './vmalert.js';
 
 /** File names inside the output directory. */
 export const RULE_FILES = {
@@ -61,17 +63,15 @@ export function generateRuleFiles(config: ResolvedConfig, ctx: GenerateContext):
   );
   files.set(
     RULE_FILES.inhibit,
-    renderYaml(ctx.configName, { inhibit_rules: inhibitRules(alerts.map((a) => a.name)) }, 'Alertmanager inhibit rules: merge into the inhibit_rules of alertmanager.yml.'),
+    renderYaml(ctx.configName, { inhibit_rules: inhibitRules(alerts.map((a) => a.name), config.labels.identifying) }, 'Alertmanager inhibit rules: merge into the inhibit_rules of alertmanager.yml.'),
   );
+  if (ctx.engine === 'victoriametrics') {
+    files.set(VMALERT_RULE_FILE, renderYaml(ctx.configName, { groups: vmalertGroups(groups) }, 'vmalert rule file: the rules of ubm-rules.yml without keep_firing_for, which vmalert 1.79 rejects.'));
+  }
   if (ctx.format === 'prometheus-operator') {
     files.set(
       RULE_FILES.operator,
-      renderYaml(ctx.configName, {
-        apiVersion: 'monitoring.coreos.com/v1',
-        kind: 'PrometheusRule',
-        metadata: { name: 'unified-backup-monitoring', labels: { 'app.kubernetes.io/name': 'unified-backup-monitoring' } },
-        spec: { groups },
-      }),
+      renderYaml(ctx.configName, prometheusRule(config, groups), 'PrometheusRule for the Prometheus Operator: kubectl apply -f this file.'),
     );
   }
   return files;

@@ -44,19 +44,19 @@ export function runbookUrl(config: ResolvedConfig, alert: string): string {
   return `${config.alerting.runbookBaseUrl}#${alert.toLowerCase()}`;
 }
 
-function check(rule: string, expr: string, madeLabels: readonly string[] = []): void {
-  const problems = validateExpr(expr, { extraMetrics: RECORDED_METRICS, madeLabels });
+function check(config: ResolvedConfig, rule: string, expr: string, madeLabels: readonly string[] = []): void {
+  const problems = validateExpr(expr, { extraMetrics: RECORDED_METRICS, madeLabels, identifyingLabels: config.labels.identifying });
   if (problems.length > 0) throw new RuleGenerationError(`rule ${rule}: ${problems.join('; ')}`);
 }
 
 /** Checks definitions and renders them into groups. Throws RuleGenerationError naming the first bad rule. */
 export function buildGroups(config: ResolvedConfig, records: readonly RecordDef[], alerts: readonly AlertDef[]): RuleGroup[] {
-  for (const r of records) check(r.record, r.expr);
+  for (const r of records) check(config, r.record, r.expr);
   for (const a of alerts) {
-    check(a.name, a.expr, a.madeLabels);
+    check(config, a.name, a.expr, a.madeLabels);
     for (const part of a.description) {
       // Description queries are PromQL too: check them with placeholder label values.
-      if (typeof part === 'object' && 'query' in part) check(`${a.name} (description query ${part.id})`, part.query.replace(/%q/g, '"x"'));
+      if (typeof part === 'object' && 'query' in part) check(config, `${a.name} (description query ${part.id})`, part.query.replace(/%q/g, '"x"'));
     }
   }
   const groups: RuleGroup[] = [];

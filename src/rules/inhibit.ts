@@ -4,6 +4,7 @@
  */
 import type { AlertName } from './alerts.js';
 import { REPOSITORY_OPERATION_LABELS } from '../promql/maintenance.js';
+import { identify } from '../promql/identity.js';
 import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS } from '../promql/selector.js';
 
 /** One inhibit rule in Alertmanager's format (0.22+ matchers). */
@@ -40,8 +41,8 @@ export const INHIBITIONS: readonly Inhibition[] = [
   // A job the config does not list has no configured schedule to be stale or slow against (a retired
   // job's file ages out); a failed run of it still pages.
   { source: 'UnifiedBackupUnexpectedJob', targets: ['UnifiedBackupStale', 'UnifiedBackupSlow'], equal: JOB_LABELS },
-  // A job that keeps failing goes stale too: the failure is the page.
-  { source: 'UnifiedBackupFailed', targets: ['UnifiedBackupStale'], equal: JOB_LABELS },
+  // A job that keeps failing goes stale too, and a failed run may have been slow: the failure is the page.
+  { source: 'UnifiedBackupFailed', targets: ['UnifiedBackupStale', 'UnifiedBackupSlow'], equal: JOB_LABELS },
   { source: 'ResticVerificationFailed', targets: ['ResticVerificationStale'], equal: REPOSITORY_LABELS },
   { source: 'ResticRestoreTestFailed', targets: ['ResticRestoreTestStale'], equal: REPOSITORY_LABELS },
   { source: 'ResticMaintenanceFailed', targets: ['ResticMaintenanceStale'], equal: REPOSITORY_OPERATION_LABELS },
@@ -54,14 +55,15 @@ export const INHIBITIONS: readonly Inhibition[] = [
   { source: 'PgbackrestWalArchivingStuck', targets: ['PgbackrestBackupStale'], equal: STANZA_REPOSITORY_LABELS },
 ];
 
-/** The inhibit rules among the generated alerts. */
-export function inhibitRules(alerts: readonly string[]): InhibitRule[] {
+/** The inhibit rules among the generated alerts; the identifying labels (`ubm.labels.identifying`) lead each `equal`. */
+export function inhibitRules(alerts: readonly string[], identifying: readonly string[] = []): InhibitRule[] {
+  const id = identify(identifying);
   return INHIBITIONS.filter((i) => alerts.includes(i.source))
     .map((i) => ({ ...i, targets: i.targets.filter((t) => alerts.includes(t)) }))
     .filter((i) => i.targets.length > 0)
     .map((i) => ({
       source_matchers: [`alertname="${i.source}"`],
       target_matchers: [i.targets.length === 1 ? `alertname="${i.targets[0] ?? ''}"` : `alertname=~"${i.targets.join('|')}"`],
-      equal: i.equal,
+      equal: id(i.equal),
     }));
 }

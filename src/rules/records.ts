@@ -5,7 +5,8 @@
 import type { ResolvedConfig } from '../config/model.js';
 import { STANZA_TYPE_LABELS, pgbackrestStaleThresholdExpr } from '../promql/pgbackrest.js';
 import { JOB_LABELS, type SelectableMetric } from '../promql/selector.js';
-import { PER_JOB_FORM, shrinkRatioExpr, slowMultiplierFloor, slowThresholdExpr, staleThresholdExpr } from '../promql/thresholds.js';
+import { identify } from '../promql/identity.js';
+import { perJobForm, shrinkRatioExpr, slowMultiplierFloor, slowThresholdExpr, staleThresholdExpr } from '../promql/thresholds.js';
 
 /** A recording rule: its output series (name and labels, selectable by other rules) and expression. */
 export interface RecordDef {
@@ -32,10 +33,14 @@ export const RECORDED_METRICS: readonly SelectableMetric[] = [STALE_THRESHOLD_RE
 /** The recording rules for a config. */
 export function recordDefs(config: ResolvedConfig): RecordDef[] {
   const a = config.alerting;
+  // The config's identifying labels lead the job's and the stanza's labels: the records keep two clusters apart.
+  const id = identify(config.labels.identifying);
+  const job = id(JOB_LABELS);
+  const form = perJobForm(job);
   return [
-    { record: STALE_THRESHOLD_RECORD.name, labels: JOB_LABELS, expr: staleThresholdExpr(PER_JOB_FORM, a.dailyStaleSeconds) },
-    { record: SLOW_THRESHOLD_RECORD.name, labels: JOB_LABELS, expr: slowThresholdExpr(PER_JOB_FORM, slowMultiplierFloor(config), a.slowMinBaselineRuns) },
-    { record: SHRINK_RATIO_RECORD.name, labels: JOB_LABELS, expr: shrinkRatioExpr(PER_JOB_FORM, a.shrinkRatio) },
-    { record: PGBACKREST_STALE_THRESHOLD_RECORD.name, labels: STANZA_TYPE_LABELS, expr: pgbackrestStaleThresholdExpr(config.postgres.backupStaleThresholds), group: 'ubm-postgres' },
+    { record: STALE_THRESHOLD_RECORD.name, labels: job, expr: staleThresholdExpr(form, a.dailyStaleSeconds) },
+    { record: SLOW_THRESHOLD_RECORD.name, labels: job, expr: slowThresholdExpr(form, slowMultiplierFloor(config), a.slowMinBaselineRuns) },
+    { record: SHRINK_RATIO_RECORD.name, labels: job, expr: shrinkRatioExpr(form, a.shrinkRatio) },
+    { record: PGBACKREST_STALE_THRESHOLD_RECORD.name, labels: id(STANZA_TYPE_LABELS), expr: pgbackrestStaleThresholdExpr(config.postgres.backupStaleThresholds, {}, '\n', id), group: 'ubm-postgres' },
   ];
 }

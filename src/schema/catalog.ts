@@ -131,7 +131,7 @@ export const metrics = {
   resticBackupDurationBaselineRuns: def({ name: 'restic_backup_duration_baseline_runs', kind: 'gauge', unit: 'count', labels: JOB, group: 'restic_backup', carryForward: true,
     help: 'Number of successful runs that the duration baseline averages.' }),
   resticBackupDurationSpreadFactor: def({ name: 'restic_backup_duration_spread_factor', kind: 'gauge', unit: 'ratio', labels: JOB, group: 'restic_backup', carryForward: true,
-    help: 'The multiple of the duration baseline that the job\'s own run-time spread allows a normal run: e^(5 x the robust standard deviation of ln(duration)). The slow threshold is the baseline times the larger of this and the slow multiplier.' }),
+    help: 'The multiple of the duration baseline that the job\'s own run-time spread allows a normal run: e^(5.5 x the robust standard deviation of ln(duration)). The slow threshold is the baseline times the larger of this and the slow multiplier.' }),
   resticBackupDurationHeldRuns: def({ name: 'restic_backup_duration_held_runs', kind: 'gauge', unit: 'count', labels: JOB, group: 'restic_backup', carryForward: true,
     help: 'Successful runs in a row, before the last run, held out of the duration baseline as slow or full-looking; the tenth slow one makes the baseline follow the new pace.' }),
   resticBackupFilesNew: def({ name: 'restic_backup_files_new', kind: 'gauge', unit: 'files', labels: JOB, group: 'restic_backup',

@@ -96,7 +96,7 @@ describe('pushing to a real Pushgateway', () => {
 
   it('exits 1 with one line naming the unreachable host but not its credentials', async () => {
     const port = await freePort();
-    const result = await ubm(['emit', 'health', '--status', '1', '--pushgateway', `http://user:s3cret@127.0.0.1:${port}/`]);
+    const result = await ubm(['emit', 'health', '--status', '1', '--hostname', 'h5', '--pushgateway', `http://user:s3cret@127.0.0.1:${port}/`]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`ubm emit: pushgateway http://127.0.0.1:${port} unreachable (ECONNREFUSED)\n`);
   });
@@ -109,7 +109,7 @@ describe('pushing to a real Pushgateway', () => {
   });
 
   it('exits 1 naming the status when the Pushgateway has no API at that address', async () => {
-    const result = await ubm(['emit', 'health', '--status', '1', '--pushgateway', `${url()}/not-here`]);
+    const result = await ubm(['emit', 'health', '--status', '1', '--hostname', 'h6', '--pushgateway', `${url()}/not-here`]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`ubm emit: pushgateway ${url()} answered 404 to GET /api/v1/metrics\n`);
   });

@@ -130,3 +130,23 @@ export async function promQuery(url: string, query: string): Promise<Array<{ met
   if (body.data.resultType !== 'vector') throw new Error(`query ${query} returned ${body.data.resultType}, not a vector`);
   return body.data.result as Array<{ metric: Record<string, string>; value: [number, string] }>;
 }
+
+/**
+ * node_exporter on `textfiles`, scraped as job "node" by a Prometheus that evaluates `ruleFile`,
+ * both every second: the live tests' stack. Each server is pushed onto `started` as soon as it
+ * runs, so that the caller stops every one by its PID, even when this fails half-way.
+ */
+export async function startRuleStack(textfiles: string, ruleFile: string, started: Server[]): Promise<{ prometheusUrl: string }> {
+  const node = await startNodeExporter(textfiles);
+  started.push(node);
+  const prometheus = await startPrometheus(
+    [
+      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+      `rule_files: [${JSON.stringify(ruleFile)}]`,
+      `scrape_configs: [{ job_name: node, static_configs: [{ targets: ["127.0.0.1:${node.port}"] }] }]`,
+      '',
+    ].join('\n'),
+  );
+  started.push(prometheus);
+  return { prometheusUrl: prometheus.url };
+}

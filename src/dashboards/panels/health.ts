@@ -4,16 +4,16 @@ import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { formatDuration } from '../../util/duration.js';
 import type { ResolvedConfig } from '../../config/model.js';
 import { metrics } from '../../schema/catalog.js';
-import { type KeyColumn, type ValueColumn, SEVERITY_COLOURS, drillDownUrl, statPanel, statusMappings, statusSteps, steps, tablePanel, timeseriesPanel } from '../common.js';
+import { type ValueColumn, SEVERITY_COLOURS, cellValue, drillDownUrl, keyColumns, scopeParams, statPanel, statusMappings, statusSteps, steps, tablePanel, timeseriesPanel } from '../common.js';
 import { healthQueries } from '../queries.js';
-import { VARIABLES } from '../variables.js';
+import { VARIABLES, scopeOf } from '../variables.js';
 
 const HOST_LEGEND = '{{hostname}}';
 /** Monitoring problems raise BackupMonitoringUnhealthy (high): orange from the first problem. */
 const PROBLEM_STEPS = steps(SEVERITY_COLOURS.ok, [1, SEVERITY_COLOURS.high]);
 
 function healthColumns(config: ResolvedConfig): ValueColumn[] {
-  const q = healthQueries();
+  const q = healthQueries(scopeOf(config));
   const high = SEVERITY_COLOURS.high;
   return [
     { title: 'Self-check', expr: q.healthy, unit: 'none', thresholds: statusSteps(high), mappings: statusMappings('HEALTHY', 'UNHEALTHY', high) },
@@ -33,8 +33,9 @@ function healthDescription(config: ResolvedConfig): string {
 
 /** The health table of the overview: one row per host, linked to the host dashboard. */
 export function healthTable(config: ResolvedConfig, hostUid: string): cog.Builder<Panel> {
-  const url = drillDownUrl(hostUid, { [VARIABLES.hostname]: '${__data.fields.hostname}' });
-  const keys: KeyColumn[] = [{ label: 'hostname', title: 'Host', links: [{ title: 'Host details', url }] }];
+  const scope = scopeOf(config);
+  const url = drillDownUrl(hostUid, { ...scopeParams(scope), [VARIABLES.hostname]: cellValue('hostname') });
+  const keys = keyColumns(scope, [{ label: 'hostname', title: 'Host', links: [{ title: 'Host details', url }] }]);
   return tablePanel({ title: 'Monitoring health', description: healthDescription(config), width: 24, height: 6 }, keys, healthColumns(config));
 }
 
@@ -47,15 +48,16 @@ export function healthStats(config: ResolvedConfig): cog.Builder<Panel>[] {
   return columns.map((c, i) =>
     statPanel(
       { title: c.title, description: healthDescription(config), unit: c.unit, width: base + (i < wider ? 1 : 0), height: 5, thresholds: c.thresholds, mappings: c.mappings },
-      [{ expr: c.expr, legend: HOST_LEGEND }],
+      [{ expr: c.expr, legend: scopeOf(config).legend(HOST_LEGEND) }],
     ),
   );
 }
 
 /** The self-check over time. */
-export function healthHistory(): cog.Builder<Panel> {
+export function healthHistory(config: ResolvedConfig): cog.Builder<Panel> {
+  const scope = scopeOf(config);
   return timeseriesPanel(
     { title: 'Self-check history', description: `The self-check result (${metrics.backupMonitoringHealthy.name}) over time: 1 healthy, 0 unhealthy.`, unit: 'none', width: 24, height: 6, thresholds: statusSteps(SEVERITY_COLOURS.high), mappings: statusMappings('HEALTHY', 'UNHEALTHY', SEVERITY_COLOURS.high) },
-    [{ expr: healthQueries().healthyHistory, legend: HOST_LEGEND }],
+    [{ expr: healthQueries(scope).healthyHistory, legend: scope.legend(HOST_LEGEND) }],
   );
 }

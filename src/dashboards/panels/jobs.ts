@@ -4,9 +4,9 @@ import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { formatDuration } from '../../util/duration.js';
 import { JOB_LABELS } from '../../promql/selector.js';
 import { metrics } from '../../schema/catalog.js';
-import { type KeyColumn, SEVERITY_COLOURS, STATUS_STEPS, drillDownUrl, statPanel, statusMappings, steps, tablePanel, timeseriesPanel } from '../common.js';
+import { SEVERITY_COLOURS, STATUS_STEPS, cellValue, drillDownUrl, keyColumns, scopeParams, statPanel, statusMappings, steps, tablePanel, timeseriesPanel } from '../common.js';
 import { type JobKnobs, alertQueries, jobQueries, maxBy } from '../queries.js';
-import { VARIABLES } from '../variables.js';
+import { type DashboardScope, VARIABLES } from '../variables.js';
 
 /** UIDs of the drill-down dashboards the job table links to. */
 export interface DrillDowns {
@@ -29,8 +29,8 @@ export function durationRatioSteps(knobs: JobKnobs): ReturnType<typeof steps> {
 }
 
 /** The four counters at the top of the overview: failing, stale and slow jobs, firing backup alerts. */
-export function jobCounters(knobs: JobKnobs, width = 6): cog.Builder<Panel>[] {
-  const q = jobQueries(knobs);
+export function jobCounters(knobs: JobKnobs, scope: DashboardScope, width = 6): cog.Builder<Panel>[] {
+  const q = jobQueries(knobs, scope);
   const counter = (title: string, description: string, expr: string, colour: string): cog.Builder<Panel> =>
     statPanel({ title, description, unit: 'short', width, height: 4, thresholds: steps(SEVERITY_COLOURS.ok, [1, colour]) }, [{ expr, legend: '' }]);
   return [
@@ -47,16 +47,18 @@ export function jobCounters(knobs: JobKnobs, width = 6): cog.Builder<Panel>[] {
       q.slowCount,
       SEVERITY_COLOURS.medium,
     ),
-    counter('Firing backup alerts', "Backup alerts of this kit that are firing now (Prometheus' ALERTS series).", alertQueries().firingCount, SEVERITY_COLOURS.critical),
+    counter('Firing backup alerts', "Backup alerts of this kit that are firing now (Prometheus' ALERTS series).", alertQueries(scope).firingCount, SEVERITY_COLOURS.critical),
   ];
 }
 
 /** The job table: one row per (host, job, repository), linked to the job and host dashboards. */
-export function jobTable(knobs: JobKnobs, links: DrillDowns, height = 9): cog.Builder<Panel> {
-  const q = jobQueries(knobs);
-  const field = (label: string): string => `\${__data.fields.${label}}`;
-  const keys: KeyColumn[] = [
-    { label: 'hostname', title: 'Host', links: [{ title: 'Host details', url: drillDownUrl(links.hostUid, { [VARIABLES.hostname]: field('hostname') }) }] },
+export function jobTable(knobs: JobKnobs, scope: DashboardScope, links: DrillDowns, height = 9): cog.Builder<Panel> {
+  const q = jobQueries(knobs, scope);
+  const field = cellValue;
+  // The links carry the row's identifying labels too: the same hostname in two clusters is two hosts.
+  const identity = scopeParams(scope);
+  const keys = keyColumns(scope, [
+    { label: 'hostname', title: 'Host', links: [{ title: 'Host details', url: drillDownUrl(links.hostUid, { ...identity, [VARIABLES.hostname]: field('hostname') }) }] },
     {
       label: 'backup_job',
       title: 'Job',
@@ -64,6 +66,7 @@ export function jobTable(knobs: JobKnobs, links: DrillDowns, height = 9): cog.Bu
         {
           title: 'Job details',
           url: drillDownUrl(links.jobUid, {
+            ...identity,
             [VARIABLES.hostname]: field('hostname'),
             [VARIABLES.repository]: field('repository'),
             [VARIABLES.backupJob]: field('backup_job'),
@@ -72,8 +75,8 @@ export function jobTable(knobs: JobKnobs, links: DrillDowns, height = 9): cog.Bu
       ],
     },
     { label: 'repository', title: 'Repository' },
-  ];
-  const perJob = (expr: string): string => maxBy(JOB_LABELS, expr);
+  ]);
+  const perJob = (expr: string): string => maxBy(scope.id(JOB_LABELS), expr);
   return tablePanel(
     {
       title: 'Backup jobs',
@@ -94,16 +97,16 @@ export function jobTable(knobs: JobKnobs, links: DrillDowns, height = 9): cog.Bu
 }
 
 /** Duration and data added of every job over time. */
-export function jobHistory(knobs: JobKnobs): cog.Builder<Panel>[] {
-  const q = jobQueries(knobs);
+export function jobHistory(knobs: JobKnobs, scope: DashboardScope): cog.Builder<Panel>[] {
+  const q = jobQueries(knobs, scope);
   return [
     timeseriesPanel(
       { title: 'Backup duration', description: `Wall time of the last run of each job (${metrics.resticBackupDurationSeconds.name}), as it changes run after run.`, unit: 's', width: 12, height: 8 },
-      [{ expr: q.duration, legend: JOB_LEGEND }],
+      [{ expr: q.duration, legend: scope.legend(JOB_LEGEND) }],
     ),
     timeseriesPanel(
       { title: 'Data added', description: `Bytes of new data the last successful run of each job added to its repository (${metrics.resticBackupDataAddedBytes.name}).`, unit: 'bytes', width: 12, height: 8 },
-      [{ expr: q.dataAdded, legend: JOB_LEGEND }],
+      [{ expr: q.dataAdded, legend: scope.legend(JOB_LEGEND) }],
     ),
   ];
 }
@@ -113,8 +116,8 @@ export function jobHistory(knobs: JobKnobs): cog.Builder<Panel>[] {
  * UnifiedBackupSourceShrunk threshold (the shrink ratio times the baseline): a run under the threshold
  * backed up far less than usual, as when its source is an unmounted disk.
  */
-export function sourceSizePanels(knobs: JobKnobs): cog.Builder<Panel>[] {
-  const q = jobQueries(knobs);
+export function sourceSizePanels(knobs: JobKnobs, scope: DashboardScope): cog.Builder<Panel>[] {
+  const q = jobQueries(knobs, scope);
   const about = (what: string, baseline: string): string =>
     `${what} processed by the last successful run of the job, its baseline (${baseline}: a moving average of earlier successful runs, runs under half of it held out) and the threshold under which UnifiedBackupSourceShrunk fires (the shrink ratio, default ${knobs.shrinkRatio}, times the baseline).`;
   return [

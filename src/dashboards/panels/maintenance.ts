@@ -3,12 +3,14 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { ResolvedConfig } from '../../config/model.js';
 import { formatDuration } from '../../util/duration.js';
-import { SEVERITY_COLOURS, statusMappings, statusSteps, steps, tablePanel } from '../common.js';
+import { SEVERITY_COLOURS, keyColumns, statusMappings, statusSteps, steps, tablePanel } from '../common.js';
 import { maintenanceQueries } from '../queries.js';
+import { scopeOf } from '../variables.js';
 
 /** The maintenance table: one row per (host, repository, operation) with status, exit code, last success and, for prunes, the age against the threshold. */
 export function maintenanceTable(config: ResolvedConfig, height = 6): cog.Builder<Panel> {
-  const q = maintenanceQueries(config);
+  const scope = scopeOf(config);
+  const q = maintenanceQueries(config, scope);
   const high = SEVERITY_COLOURS.high;
   return tablePanel(
     {
@@ -19,11 +21,11 @@ export function maintenanceTable(config: ResolvedConfig, height = 6): cog.Builde
       width: 24,
       height,
     },
-    [
+    keyColumns(scope, [
       { label: 'hostname', title: 'Host' },
       { label: 'repository', title: 'Repository' },
       { label: 'operation', title: 'Operation' },
-    ],
+    ]),
     [
       { title: 'Last run', expr: q.status, unit: 'none', thresholds: statusSteps(high), mappings: statusMappings('OK', 'FAILED', high) },
       { title: 'Exit code', expr: q.exitCode, unit: 'none' },

@@ -3,8 +3,9 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { formatDuration } from '../../util/duration.js';
 import type { ResolvedConfig } from '../../config/model.js';
-import { SEVERITY_COLOURS, STATUS_STEPS, codeMappings, statusSteps, statPanel, statusMappings, steps, tablePanel } from '../common.js';
+import { SEVERITY_COLOURS, STATUS_STEPS, codeMappings, keyColumns, statusSteps, statPanel, statusMappings, steps, tablePanel } from '../common.js';
 import { type JobKnobs, postgresQueries } from '../queries.js';
+import { scopeOf } from '../variables.js';
 import { AGE_RATIO_STEPS } from './jobs.js';
 
 /** Legend of a per-stanza series. */
@@ -14,7 +15,10 @@ const STANZA_REPOSITORY_LEGEND = '{{hostname}} {{stanza}} {{repository}}';
 
 /** Status and age of the offsite copy and of the backup verification, one stat per stanza. */
 export function postgresStats(config: ResolvedConfig, knobs: JobKnobs): cog.Builder<Panel>[] {
-  const q = postgresQueries(config);
+  const scope = scopeOf(config);
+  const q = postgresQueries(config, scope);
+  const stanzaLegend = scope.legend(STANZA_LEGEND);
+  const stanzaRepositoryLegend = scope.legend(STANZA_REPOSITORY_LEGEND);
   const ageSteps = (threshold: number, colour: string): ReturnType<typeof steps> => steps(SEVERITY_COLOURS.ok, [threshold, colour]);
   const high = SEVERITY_COLOURS.high;
   // Any backup counts for the incr schedule: its threshold is where PgbackrestBackupStale fires for this age.
@@ -33,11 +37,11 @@ export function postgresStats(config: ResolvedConfig, knobs: JobKnobs): cog.Buil
         height: 6,
         thresholds: ageSteps(anyBackup.seconds, high),
       },
-      [{ expr: q.backupAge, legend: STANZA_REPOSITORY_LEGEND }],
+      [{ expr: q.backupAge, legend: stanzaRepositoryLegend }],
     ),
     statPanel(
       { title: 'Offsite copy', description: 'Whether the offsite copy of the pgBackRest backups is present, recent and good, per stanza (PostgresOffsiteBackupFailed fires when not).', unit: 'none', width: 4, height: 6, thresholds: statusSteps(high), mappings: statusMappings('OK', 'FAILED', high) },
-      [{ expr: q.offsiteStatus, legend: STANZA_REPOSITORY_LEGEND }],
+      [{ expr: q.offsiteStatus, legend: stanzaRepositoryLegend }],
     ),
     statPanel(
       {
@@ -48,11 +52,11 @@ export function postgresStats(config: ResolvedConfig, knobs: JobKnobs): cog.Buil
         height: 6,
         thresholds: ageSteps(config.postgres.offsiteMaxAgeSeconds, high),
       },
-      [{ expr: q.offsiteAge, legend: STANZA_REPOSITORY_LEGEND }],
+      [{ expr: q.offsiteAge, legend: stanzaRepositoryLegend }],
     ),
     statPanel(
       { title: 'Backup verification', description: 'Whether the last PostgreSQL backup verification passed, per stanza (PostgresBackupVerificationFailed fires when not).', unit: 'none', width: 4, height: 6, thresholds: statusSteps(high), mappings: statusMappings('PASSED', 'FAILED', high) },
-      [{ expr: q.verificationStatus, legend: STANZA_LEGEND }],
+      [{ expr: q.verificationStatus, legend: stanzaLegend }],
     ),
     statPanel(
       {
@@ -63,14 +67,15 @@ export function postgresStats(config: ResolvedConfig, knobs: JobKnobs): cog.Buil
         height: 6,
         thresholds: ageSteps(config.postgres.verification.staleThresholdSeconds, SEVERITY_COLOURS.medium),
       },
-      [{ expr: q.verificationAge, legend: STANZA_LEGEND }],
+      [{ expr: q.verificationAge, legend: stanzaLegend }],
     ),
   ];
 }
 
 /** The pgBackRest repository table and the stanza status. */
 export function pgbackrestPanels(config: ResolvedConfig): cog.Builder<Panel>[] {
-  const q = postgresQueries(config);
+  const scope = scopeOf(config);
+  const q = postgresQueries(config, scope);
   const { high, critical } = SEVERITY_COLOURS;
   const stuck = config.postgres.walArchiveStuckSeconds;
   return [
@@ -84,11 +89,11 @@ export function pgbackrestPanels(config: ResolvedConfig): cog.Builder<Panel>[] {
         width: 18,
         height: 6,
       },
-      [
+      keyColumns(scope, [
         { label: 'hostname', title: 'Host' },
         { label: 'stanza', title: 'Stanza' },
         { label: 'repository', title: 'Repository' },
-      ],
+      ]),
       [
         { title: 'Status', expr: q.repoStatus, unit: 'none', thresholds: steps(SEVERITY_COLOURS.ok, [1, high]), mappings: codeMappings(high) },
         { title: 'Backups', expr: q.repoBackups, unit: 'short', thresholds: steps(SEVERITY_COLOURS.critical, [1, SEVERITY_COLOURS.ok]) },
@@ -108,7 +113,7 @@ export function pgbackrestPanels(config: ResolvedConfig): cog.Builder<Panel>[] {
         thresholds: steps(SEVERITY_COLOURS.ok, [1, high]),
         mappings: codeMappings(high),
       },
-      [{ expr: q.stanzaStatus, legend: STANZA_LEGEND }],
+      [{ expr: q.stanzaStatus, legend: scope.legend(STANZA_LEGEND) }],
     ),
   ];
 }

@@ -4,15 +4,17 @@ import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { formatDuration } from '../../util/duration.js';
 import type { ResolvedConfig } from '../../config/model.js';
 import { metrics } from '../../schema/catalog.js';
-import { SEVERITY_COLOURS, statusMappings, statusSteps, steps, tablePanel, timeseriesPanel } from '../common.js';
+import { SEVERITY_COLOURS, keyColumns, statusMappings, statusSteps, steps, tablePanel, timeseriesPanel } from '../common.js';
 import { lockQueries, verificationQueries } from '../queries.js';
+import { scopeOf } from '../variables.js';
 
 /** Legend of a per-repository series. */
 export const REPOSITORY_LEGEND = '{{hostname}} {{repository}}';
 
 /** The verification table: one row per (host, repository) with check and restore-test status and age. */
 export function verificationTable(config: ResolvedConfig, height = 7): cog.Builder<Panel> {
-  const q = verificationQueries();
+  const scope = scopeOf(config);
+  const q = verificationQueries(scope);
   // Failures raise high-severity alerts (orange), staleness medium ones (yellow).
   const ageSteps = (threshold: number): ReturnType<typeof steps> => steps(SEVERITY_COLOURS.ok, [threshold, SEVERITY_COLOURS.medium]);
   const high = SEVERITY_COLOURS.high;
@@ -23,10 +25,10 @@ export function verificationTable(config: ResolvedConfig, height = 7): cog.Build
       width: 24,
       height,
     },
-    [
+    keyColumns(scope, [
       { label: 'hostname', title: 'Host' },
       { label: 'repository', title: 'Repository' },
-    ],
+    ]),
     [
       { title: 'Check', expr: q.verificationStatus, unit: 'none', thresholds: statusSteps(high), mappings: statusMappings('PASSED', 'FAILED', high) },
       { title: 'Last passed check', expr: q.verificationAge, unit: 's', thresholds: ageSteps(config.verification.staleThresholdSeconds) },
@@ -39,7 +41,8 @@ export function verificationTable(config: ResolvedConfig, height = 7): cog.Build
 
 /** The per-job restore-test table: one row per (host, job, repository) whose latest snapshot `ubm verify --config` sampled. */
 export function jobRestoreTestTable(config: ResolvedConfig, height = 7): cog.Builder<Panel> {
-  const q = verificationQueries();
+  const scope = scopeOf(config);
+  const q = verificationQueries(scope);
   const stale = config.verification.restoreTesting.staleThresholdSeconds;
   const high = SEVERITY_COLOURS.high;
   return tablePanel(
@@ -51,11 +54,11 @@ export function jobRestoreTestTable(config: ResolvedConfig, height = 7): cog.Bui
       width: 24,
       height,
     },
-    [
+    keyColumns(scope, [
       { label: 'hostname', title: 'Host' },
       { label: 'backup_job', title: 'Job' },
       { label: 'repository', title: 'Repository' },
-    ],
+    ]),
     [
       { title: 'Restore test', expr: q.jobRestoreStatus, unit: 'none', thresholds: statusSteps(high), mappings: statusMappings('PASSED', 'FAILED', high) },
       { title: 'Last passed restore test', expr: q.jobRestoreAge, unit: 's', thresholds: steps(SEVERITY_COLOURS.ok, [stale, SEVERITY_COLOURS.medium]) },
@@ -65,7 +68,8 @@ export function jobRestoreTestTable(config: ResolvedConfig, height = 7): cog.Bui
 
 /** The lock table: one row per (host, repository) with the locks `ubm locks` found at its last check. */
 export function locksTable(config: ResolvedConfig, height = 6): cog.Builder<Panel> {
-  const q = lockQueries();
+  const scope = scopeOf(config);
+  const q = lockQueries(scope);
   const { maxAgeSeconds, checkStaleSeconds } = config.locks;
   return tablePanel(
     {
@@ -76,10 +80,10 @@ export function locksTable(config: ResolvedConfig, height = 6): cog.Builder<Pane
       width: 24,
       height,
     },
-    [
+    keyColumns(scope, [
       { label: 'hostname', title: 'Host' },
       { label: 'repository', title: 'Repository' },
-    ],
+    ]),
     [
       { title: 'Locks', expr: q.locks, unit: 'short' },
       { title: 'Exclusive', expr: q.exclusiveLocks, unit: 'short' },
@@ -90,16 +94,17 @@ export function locksTable(config: ResolvedConfig, height = 6): cog.Builder<Pane
 }
 
 /** How long checks and restore tests take, over time. */
-export function verificationHistory(): cog.Builder<Panel>[] {
-  const q = verificationQueries();
+export function verificationHistory(config: ResolvedConfig): cog.Builder<Panel>[] {
+  const scope = scopeOf(config);
+  const q = verificationQueries(scope);
   return [
     timeseriesPanel(
       { title: 'Check duration', description: `Wall time of the last restic check of each repository (${metrics.resticVerificationDurationSeconds.name}).`, unit: 's', width: 12, height: 7 },
-      [{ expr: q.verificationDuration, legend: REPOSITORY_LEGEND }],
+      [{ expr: q.verificationDuration, legend: scope.legend(REPOSITORY_LEGEND) }],
     ),
     timeseriesPanel(
       { title: 'Restore test duration', description: `Wall time of the last sample-restore test of each repository (${metrics.resticRestoreTestDurationSeconds.name}).`, unit: 's', width: 12, height: 7 },
-      [{ expr: q.restoreDuration, legend: REPOSITORY_LEGEND }],
+      [{ expr: q.restoreDuration, legend: scope.legend(REPOSITORY_LEGEND) }],
     ),
   ];
 }

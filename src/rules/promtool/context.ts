@@ -11,8 +11,13 @@ import type { SeriesSpec, Timeline } from './series.js';
 export interface TestContext {
   readonly config: ResolvedConfig;
   readonly hostname: string;
-  /** The node_exporter target the ubm metrics are scraped from (scrape labels job and instance). */
-  readonly scrape: Readonly<Record<'job' | 'instance', string>>;
+  /**
+   * The identifying labels (`ubm.labels.identifying`) and the values the tests give them (`a`): the
+   * scrape adds them to every series, and every alert carries them. Empty without the knob.
+   */
+  readonly identity: Readonly<Record<string, string>>;
+  /** The node_exporter target the ubm metrics are scraped from (scrape labels job and instance, and the identifying labels). */
+  readonly scrape: Readonly<Record<'job' | 'instance', string>> & Readonly<Record<string, string>>;
   /** The job the tests use: the one with the shortest threshold (the quickest to test). */
   readonly job: ResolvedJob;
   /** A job of the config with a daily schedule (or the test job, re-scheduled daily, when none is). */
@@ -42,10 +47,12 @@ export function testContext(config: ResolvedConfig): TestContext {
   const job = byThreshold[0] ?? { ...FALLBACK_JOB, staleThresholdSeconds: dailyStaleSeconds, slowMultiplier: config.alerting.slowBackupMultiplier, shrinkRatio: config.alerting.shrinkRatio };
   const daily = config.jobs.find((j) => j.intervalSeconds === SECONDS_PER_DAY) ?? { ...job, frequency: 'daily', intervalSeconds: SECONDS_PER_DAY, staleThresholdSeconds: dailyStaleSeconds };
   const offsite = config.postgres.pgbackrestRepos.find((r) => r.offsite)?.name ?? config.postgres.offsiteRepository ?? 'repo2';
+  const identity = identityOf(config, IDENTITY_VALUE);
   return {
     config,
     hostname,
-    scrape: { job: config.alerting.nodeExporterJob, instance: `${hostname}:9100` },
+    identity,
+    scrape: { ...identity, job: config.alerting.nodeExporterJob, instance: `${hostname}:9100` },
     job,
     dailyJob: daily,
     jobLabels: { hostname, backup_job: job.name, repository: job.repository },
@@ -53,6 +60,14 @@ export function testContext(config: ResolvedConfig): TestContext {
     stanza: config.postgres.stanzas[0] ?? 'main',
     offsiteRepository: offsite,
   };
+}
+
+/** The value each identifying label has in the generated tests (the two-cluster scenario adds a second, `b`). */
+export const IDENTITY_VALUE = 'a';
+
+/** Every identifying label of the config with the value `value`. */
+export function identityOf(config: ResolvedConfig, value: string): Readonly<Record<string, string>> {
+  return Object.fromEntries(config.labels.identifying.map((l) => [l, value]));
 }
 
 /** A series of a ubm metric as Prometheus stores it after the scrape: its labels plus job and instance. */

@@ -15,6 +15,7 @@ import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from '../../util/duration.js';
 import { seededRandom } from '../../util/random.js';
 import { type TestContext, healthySeries, jobLabelsOf, scraped } from './context.js';
 import { startLate } from './late-start.js';
+import { twoClustersStayApart } from './clusters.js';
 import type { AlertRuleTest, UnitTest } from './model.js';
 import { STALE, type SeriesSpec, type Timeline, evalTime, firstEvalAfter, inputSeries, onGrid, pieces, seriesName } from './series.js';
 import { LONG_STEP, SHORT_STEP, SOURCE_BYTES, SOURCE_FILES, expectedAlert, firesAt, pgbackrestRepoLabels } from './unit.js';
@@ -218,7 +219,7 @@ function failureThroughGap(s: Scene, failed: AlertDef): Body | undefined {
     checks: {
       promql_expr_test: [
         // Firing at every evaluation from the first firing on, the gap included (Prometheus 2's ranges include both ends)...
-        { expr: `count_over_time(${alerts('firing')}[${evalTime(window)}])`, eval_time: evalTime(end), exp_samples: [{ labels: `{${Object.entries({ ...s.labels, alertname: failed.name, alertstate: 'firing', severity: s.ctx.config.alerting.severityMap[failed.severity] }).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}="${v}"`).join(',')}}`, value: window / s.step + 1 }] },
+        { expr: `count_over_time(${alerts('firing')}[${evalTime(window)}])`, eval_time: evalTime(end), exp_samples: [{ labels: `{${Object.entries({ ...s.ctx.identity, ...s.labels, alertname: failed.name, alertstate: 'firing', severity: s.ctx.config.alerting.severityMap[failed.severity] }).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}="${v}"`).join(',')}}`, value: window / s.step + 1 }] },
         // ...and never pending again after it.
         { expr: `count_over_time(${alerts('pending')}[${evalTime(window)}])`, eval_time: evalTime(end), exp_samples: [] },
       ],
@@ -387,7 +388,7 @@ function thresholdRecorded(s: Scene, value: number, sources: ReadonlyArray<'inte
   return {
     specs: [scraped(s.ctx, metrics.resticBackupStatus, s.labels, () => 1), ...sources.map((k) => source[k])],
     minutes: 10,
-    checks: { promql_expr_test: [{ expr: STALE_THRESHOLD_RECORD.name, eval_time: '5m', exp_samples: [{ labels: seriesName(STALE_THRESHOLD_RECORD.name, s.labels), value }] }] },
+    checks: { promql_expr_test: [{ expr: STALE_THRESHOLD_RECORD.name, eval_time: '5m', exp_samples: [{ labels: seriesName(STALE_THRESHOLD_RECORD.name, { ...s.ctx.identity, ...s.labels }), value }] }] },
   };
 }
 
@@ -444,7 +445,7 @@ function pgbackrestThresholdsRecorded(s: Scene): Body {
   const written = Math.round(s.alerting.dailyStaleSeconds);
   const fallback = s.ctx.config.postgres.backupStaleThresholds;
   const sample = (labels: Readonly<Record<string, string>>, type: string, value: number): { labels: string; value: number } => ({
-    labels: seriesName(PGBACKREST_STALE_THRESHOLD_RECORD.name, { ...labels, backup_type: type }),
+    labels: seriesName(PGBACKREST_STALE_THRESHOLD_RECORD.name, { ...s.ctx.identity, ...labels, backup_type: type }),
     value,
   });
   return {
@@ -767,7 +768,7 @@ const SCENARIOS: readonly Scenario[] = [
     build: about('BackupMonitoringUnhealthy', (s, unhealthy) => {
       const host = { hostname: s.ctx.hostname };
       // The target's address says nothing about the host: its hostname comes from the ubm metrics it serves.
-      const addressed = { job: s.ctx.scrape.job, instance: '192.0.2.10:9100' };
+      const addressed = { ...s.ctx.scrape, instance: '192.0.2.10:9100' };
       return {
         specs: [
           { metric: metrics.backupMonitoringHealthy.name, labels: { ...host, ...addressed }, at: () => 1 },
@@ -883,6 +884,15 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'WAL archiving counts as stuck only as of the last read of pgbackrest info: a host that read once is not stuck, one that keeps reading is',
     step: LONG_STEP,
     build: about('PgbackrestWalArchivingStuck', walStuckAsOfLastRead),
+  },
+  {
+    name: 'Two clusters with the same hostname stay apart',
+    step: SHORT_STEP,
+    // Only with identifying labels (ubm.labels.identifying): clusters.ts.
+    build: about('UnifiedBackupFailed', (s, failed) => {
+      const stale = s.def('UnifiedBackupStale');
+      return stale === undefined ? undefined : twoClustersStayApart(s.ctx, failed, stale, s.step);
+    }),
   },
 ];
 

@@ -428,7 +428,8 @@ export function expectedAlert(ctx: TestContext, def: AlertDef, c: Pick<AlertCase
     value: c.value(t),
     query: (part) => ('id' in part && typeof part.id === 'string' ? c.answers?.[part.id as QueryId]?.(t) : undefined),
   });
-  const labels: Record<string, string> = { ...c.labels, severity: ctx.config.alerting.severityMap[def.severity] };
+  // The scrape put the identifying labels on every series, and every alert keeps them (a case's own labels may say otherwise).
+  const labels: Record<string, string> = { ...ctx.identity, ...c.labels, severity: ctx.config.alerting.severityMap[def.severity] };
   return {
     exp_labels: Object.fromEntries(Object.keys(labels).sort().map((k) => [k, labels[k] ?? ''])),
     exp_annotations: { description, runbook_url: runbookUrl(ctx.config, def.name), summary: def.summary },
