@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** Asks the kernel for a free loopback port. */
-function freePort() {
+export function freePort() {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -20,27 +20,10 @@ function freePort() {
   });
 }
 
-/**
- * Starts Prometheus on `dataDir` with its default query limits (query.max-samples 50,000,000).
- * Blocks are never compacted while it runs (min = max block duration), so every run reads the
- * same blocks; retention is long because the data is in 2023.
- */
-export async function startPrometheus({ prometheus, dataDir, workDir }) {
+/** Starts a server on a free loopback port, waits until `readyPath` answers 200; stop() ends it by PID. */
+export async function startServer(bin, argsFor, readyPath) {
   const port = await freePort();
-  const config = join(workDir, 'prometheus.yml');
-  writeFileSync(config, 'global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n');
-  const child = spawn(
-    prometheus,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=10y',
-      '--storage.tsdb.min-block-duration=2h',
-      '--storage.tsdb.max-block-duration=2h',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const child = spawn(bin, argsFor(port), { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (c) => {
     log = (log + c.toString()).slice(-4000);
@@ -55,19 +38,41 @@ export async function startPrometheus({ prometheus, dataDir, workDir }) {
   };
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited: ${log}`);
+    if (child.exitCode !== null) throw new Error(`${bin} exited: ${log.trim()}`);
     try {
-      if ((await fetch(`${url}/-/ready`)).ok) break;
+      if ((await fetch(`${url}${readyPath}`)).ok) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`prometheus not ready: ${log}`);
+      throw new Error(`${bin} not ready: ${log.trim()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, pid: child.pid, stop };
+  return { url, pid: child.pid, stop, log: () => log };
+}
+
+/**
+ * Starts Prometheus on `dataDir` with its default query limits (query.max-samples 50,000,000).
+ * Blocks are never compacted while it runs (min = max block duration), so every run reads the
+ * same blocks; retention is long because the data is in 2023.
+ */
+export async function startPrometheus({ prometheus, dataDir, workDir }) {
+  const config = join(workDir, 'prometheus.yml');
+  writeFileSync(config, 'global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n');
+  return startServer(
+    prometheus,
+    (port) => [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=10y',
+      '--storage.tsdb.min-block-duration=2h',
+      '--storage.tsdb.max-block-duration=2h',
+    ],
+    '/-/ready',
+  );
 }
 
 /** A range query: the matrix of series (labels and [time, value] points) an expression gives over [from, to]. */

@@ -22,9 +22,19 @@ export const sections = [
     run: async (options) => (await import('./simulate.mjs')).simulationSection({ days: options.quick ? 3 : 30 }),
   },
   {
+    id: 'report',
+    // Loaded on demand: it needs promtool and prometheus (--quick: 100 jobs).
+    run: async (options) => (await import('./report.mjs')).reportSection({ jobs: options.quick ? 100 : 1000 }),
+  },
+  {
     id: 'rule-eval',
     // Loaded on demand: it needs promtool and prometheus, and takes a few minutes.
     run: async (options) => (await import('./rule-eval.mjs')).ruleEvalSection({ quick: options.quick }),
+  },
+  {
+    id: 'engines',
+    // Loaded on demand: it needs promtool, prometheus, victoria-metrics and vmalert, and takes about 4 minutes (--quick: 1,000 jobs).
+    run: async (options) => (await import('./rule-eval-engines.mjs')).enginesSection({ quick: options.quick }),
   },
 ];
 

@@ -34,9 +34,11 @@ describe('the HTML report in headless Chromium', () => {
   beforeAll(async () => {
     const chromium = requireTool('chromium');
     copyFileSync(join(FIXTURE, 'report.html'), page);
-    const { stdout } = await run(process.execPath, ['--experimental-websocket', '--no-warnings', join(REPO_ROOT, 'test', 'support', 'chromium-cdp.mjs'), chromium, pathToFileURL(page).href, png, join(artifacts, 'profile')], { timeout: 90_000 });
+    // Chromium leaves its own temporary files in TMPDIR: keep them in the test's directory, which is removed.
+    const env = { ...process.env, TMPDIR: artifacts };
+    const { stdout } = await run(process.execPath, ['--experimental-websocket', '--no-warnings', join(REPO_ROOT, 'test', 'support', 'chromium-cdp.mjs'), chromium, pathToFileURL(page).href, png, join(artifacts, 'profile')], { timeout: 90_000, env });
     result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as PageResult;
-    await run(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${join(artifacts, 'profile-pdf')}`, '--no-pdf-header-footer', `--print-to-pdf=${pdf}`, pathToFileURL(page).href], { timeout: 90_000 });
+    await run(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${join(artifacts, 'profile-pdf')}`, '--no-pdf-header-footer', `--print-to-pdf=${pdf}`, pathToFileURL(page).href], { timeout: 90_000, env });
   }, 120_000);
 
   it('logs no console error and makes no network request', () => {

@@ -71,25 +71,38 @@ const SCRIPT: Record<string, ScriptRun[]> = {
   flaky: days(-2, 29).map((d) => (d >= 10 && d <= 13 ? { endS: runEnd(d), success: false, durationS: 60 } : { endS: runEnd(d), success: true, durationS: 300, summary: summary(d) })),
   // A stale week: no run on days 13 to 19.
   'stale-week': days(-2, 29).filter((d) => d < 13 || d > 19).map((d) => ({ endS: runEnd(d), success: true, durationS: 300, summary: summary(d) })),
+  // Retired: its last run is on day 22 and its textfile is removed at noon that day (no data after).
+  retired: days(-2, 22).map((d) => ({ endS: runEnd(d), success: true, durationS: 300, summary: summary(d) })),
 };
+const RETIRED_AT = START_S + 22 * DAY + 12 * 3600;
+/** Prometheus still answers with a series' last sample for 5 minutes (its lookback), inclusive. */
+const LOOKBACK_S = 300;
 // Weekly restic check of nas, failing on day 14; restore tests on days -2 and 5, then missed.
 const VERIFICATIONS = [-1, 6, 13, 20, 27].map((d) => ({ endS: START_S + d * DAY + 4 * 3600, success: d !== 13 }));
 const RESTORES = [-2, 5].map((d) => ({ endS: START_S + d * DAY + 5 * 3600, success: true }));
 // The offsite copy is checked daily at 03:00; it is bad on days 16 to 18 (an outage).
 const OFFSITE = days(-2, 29).map((d) => ({ endS: START_S + d * DAY + 3 * 3600, success: d < 16 || d > 18 }));
+// node_exporter is down on day 25 from 08:00 to 10:00: no textfile series are scraped (no data).
+const EXPORTER_DOWN = { id: 'exporter', outageFrom: START_S + 25 * DAY + 8 * 3600, outageTo: START_S + 25 * DAY + 10 * 3600 };
 
 /**
  * The ground truth of a job's RPO from the script alone: a job is outside it from its last success
  * plus the threshold until its next success (or the period's end), clipped to the period.
  */
-function truthOf(runs: readonly ScriptRun[], threshold: number): { attainment: number; breaches: Breach[] } {
+function truthOf(runs: readonly ScriptRun[], threshold: number, step: number, goneAt?: number): { attainment: number; breaches: Breach[] } {
   const successes = runs.filter((r) => r.success).map((r) => r.endS);
   const breaches: Breach[] = [];
   successes.forEach((s, i) => {
     const start = Math.max(FROM, s + threshold);
-    const end = Math.min(TO, successes[i + 1] ?? TO);
+    const end = Math.min(TO, successes[i + 1] ?? TO, goneAt ?? TO);
     if (end > start) breaches.push({ start, end, seconds: end - start });
   });
+  if (goneAt !== undefined) {
+    // No data from the first sample of the report's grid at which the last scrape is older than the lookback.
+    const lastScrape = goneAt - SCRAPE_S;
+    const start = FROM + Math.ceil((lastScrape + LOOKBACK_S + 1 - FROM) / step) * step;
+    breaches.push({ start, end: TO, seconds: TO - start });
+  }
   const outside = breaches.reduce((sum, x) => sum + x.seconds, 0);
   return { attainment: Math.round((1 - outside / (TO - FROM)) * 1e6) / 1e6, breaches };
 }
@@ -116,6 +129,8 @@ describe('ubm report over 30 days of scripted history in a real Prometheus', () 
     const jobs = Object.keys(SCRIPT).map((name) => ({ name, repository: 'nas', frequency: 'daily' }));
     // The backup runs through the harness (days: 0 leaves its self-check out: the report does not read it).
     const histories = await emit.emitHistories({ root: REPO_ROOT, jobs, runsByJob: new Map(Object.entries(SCRIPT)), days: 0, config: {}, wanted, withExpectedSet: false });
+    // The retired job's textfile is gone: a write with no samples.
+    histories.find((h) => h.file === 'retired')?.writes.push({ t: RETIRED_AT, samples: new Map() });
     // The checks through the same real recorders, read back as the harness reads its writes.
     const work = tempDir('report-history');
     const textfiles = tempDir('report-textfiles');
@@ -135,7 +150,7 @@ describe('ubm report over 30 days of scripted history in a real Prometheus', () 
     await checkHistory('offsite', OFFSITE, (c) => recordPostgresOffsite('main', 'r2', c, target));
     // The scrapes of the one host (the harness also scrapes a second copy without the expected set: left out).
     const families = series
-      .scrapedFamilies(histories, [], new Set())
+      .scrapedFamilies(histories, [EXPORTER_DOWN], new Set())
       .map((f) => ({ ...f, series: f.series.filter((s) => !s.prefix.includes(`"${HOST}-b"`)) }))
       .filter((f) => f.series.length > 0);
     const dataDir = join(work, 'tsdb');
@@ -181,7 +196,7 @@ describe('ubm report over 30 days of scripted history in a real Prometheus', () 
     const threshold = loadConfig(CONFIG, REPO_ROOT).config.jobs.find((j) => j.name === 'steady')?.staleThresholdSeconds ?? 0;
     for (const [name, runs] of Object.entries(SCRIPT)) {
       const job = report.jobs.find((j) => j.job === name && j.hostname === HOST);
-      const truth = truthOf(runs, threshold);
+      const truth = truthOf(runs, threshold, report.period.stepSeconds, name === 'retired' ? RETIRED_AT : undefined);
       expect(job?.rpo.attainment, name).toBe(truth.attainment);
       expect(job?.rpo.breaches, name).toEqual(truth.breaches);
       expect(job?.staleThresholdSeconds).toBe(threshold);
@@ -190,7 +205,11 @@ describe('ubm report over 30 days of scripted history in a real Prometheus', () 
     const breach = (from: number, to: number): Breach => ({ start: runEnd(from) + threshold, end: runEnd(to), seconds: runEnd(to) - runEnd(from) - threshold });
     expect(report.jobs.find((j) => j.job === 'flaky')?.rpo.breaches).toEqual([breach(9, 14)]);
     expect(report.jobs.find((j) => j.job === 'stale-week')?.rpo.breaches).toEqual([breach(12, 20)]);
-    expect(report.jobs.find((j) => j.job === 'steady' && j.hostname === HOST)?.rpo).toMatchObject({ attainment: 1, breaches: [] });
+    // The exporter outage on day 25 is bridged by the last-success timestamp: the steady job stays within.
+    expect(report.jobs.find((j) => j.job === 'steady' && j.hostname === HOST)?.rpo).toMatchObject({ attainment: 1, breaches: [], noDataSeconds: 0 });
+    // The retired job: its series vanish (5 minutes after the last scrape, on the 4-minute grid) and nothing bridges that.
+    expect(report.jobs.find((j) => j.job === 'retired')?.rpo.breaches).toEqual([{ start: RETIRED_AT + 480, end: TO, seconds: TO - RETIRED_AT - 480 }]);
+    expect(report.jobs.find((j) => j.job === 'retired')?.timeline.at(-1)).toEqual({ start: RETIRED_AT + 480, end: TO, state: 'no_data' });
   });
 
   it('counts runs and failures, and judges the failure streak, the stale week and the steady job', () => {

@@ -114,6 +114,11 @@ in
     ubm-health = ubmService "ubm: monitoring self-check" [ ] {
       ExecStart = "${ubm} health --config ${backupConfig}";
     };
+    # The monthly compliance report of the last 31 days; exit 1 (not compliant) fails the unit.
+    ubm-report = ubmService "ubm: monthly backup compliance report" [ ] {
+      StateDirectory = "backup-docs/reports";
+      ExecStart = "${ubm} report --prometheus http://127.0.0.1:9090 --config ${backupConfig} --days 31 --format html --out /var/lib/backup-docs/reports/latest.html";
+    };
   };
 
   systemd.timers = {
@@ -123,6 +128,7 @@ in
     restic-prune-nas-primary = timer "Sat *-*-* 05:00:00" { RandomizedDelaySec = "1h"; };
     ubm-verify-nas-primary = timer "Sun *-*-* 03:00:00" { RandomizedDelaySec = "1h"; };
     ubm-restore-test-nas-primary = timer "*-*-01 04:00:00" { RandomizedDelaySec = "1h"; };
+    ubm-report = timer "*-*-01 06:00:00" { };
     ubm-health = {
       wantedBy = [ "timers.target" ];
       timerConfig = { OnBootSec = "2min"; OnUnitActiveSec = "5min"; };

@@ -56,15 +56,33 @@ export function summaryFigures(s: ResticSummary): BackupSummaryFigures {
   };
 }
 
+/**
+ * Runs `command` (output passed through, signals forwarded), then `record`s its result; never rejects
+ * because of recording: a failure to record comes back as `recordError` beside the command's result.
+ * `record` starts loading the exporter at once, so its import time hides inside the command's run.
+ */
+export async function runThenRecord(
+  command: readonly string[],
+  options: RunCommandOptions,
+  record: (running: Promise<CommandResult>) => Promise<string>,
+): Promise<RunBackupResult> {
+  const running = runCommand(command, options);
+  try {
+    return { ...(await running), recordedTo: await record(running) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { ...(await running), recordError: message.split('\n')[0] ?? 'failed' };
+  }
+}
+
 /** Runs the command (output passed through, signals forwarded), then records the run; never rejects because of recording. */
 export async function runBackup(options: RunBackupOptions): Promise<RunBackupResult> {
-  const running = runCommand(options.command, options);
-  try {
+  return runThenRecord(options.command, options, async (running) => {
     // The exporter (encoder, locks) loads while the command runs, so its import time hides inside the backup's.
     const { recordBackup } = await import('../exporter/record.js');
     (await import('../exporter/encode.js')).promClient();
     const result = await running;
-    const recordedTo = await recordBackup(
+    return recordBackup(
       {
         job: options.job,
         repository: options.repository,
@@ -78,9 +96,5 @@ export async function runBackup(options: RunBackupOptions): Promise<RunBackupRes
       },
       options.target ?? {},
     );
-    return { ...result, recordedTo };
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return { ...(await running), recordError: message.split('\n')[0] ?? 'failed' };
-  }
+  });
 }

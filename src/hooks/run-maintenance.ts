@@ -5,8 +5,8 @@
  */
 import type { RecordTarget } from '../exporter/record.js';
 import type { MaintenanceOperation } from '../schema/catalog.js';
-import type { RunBackupResult } from './run-backup.js';
-import { type RunCommandOptions, runCommand } from './run-command.js';
+import { type RunBackupResult, runThenRecord } from './run-backup.js';
+import type { RunCommandOptions } from './run-command.js';
 
 /** What to run and how to label it. */
 export interface RunMaintenanceOptions extends RunCommandOptions {
@@ -24,12 +24,11 @@ export interface RunMaintenanceOptions extends RunCommandOptions {
 
 /** Runs the command (output passed through, signals forwarded), then records the run; never rejects because of recording. */
 export async function runMaintenance(options: RunMaintenanceOptions): Promise<RunBackupResult> {
-  const running = runCommand(options.command, options);
-  try {
+  return runThenRecord(options.command, options, async (running) => {
     // The exporter loads while the command runs, so its import time hides inside the command's.
     const { recordMaintenance } = await import('../exporter/record.js');
     const result = await running;
-    const recordedTo = await recordMaintenance(
+    return recordMaintenance(
       {
         repository: options.repository,
         operation: options.operation,
@@ -42,9 +41,5 @@ export async function runMaintenance(options: RunMaintenanceOptions): Promise<Ru
       },
       options.target ?? {},
     );
-    return { ...result, recordedTo };
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return { ...(await running), recordError: message.split('\n')[0] ?? 'failed' };
-  }
+  });
 }

@@ -88,20 +88,33 @@ export function repositoryReports(data: ReportData, inputs: CheckInputs): Reposi
   return out.sort((a, b) => cmp(a.hostname, b.hostname) || cmp(a.repository, b.repository));
 }
 
-/** The stretches during which a status series was not 1 (0 or absent). */
+/**
+ * The stretches during which a status series was not 1 (0, or absent). A gap in the data with the
+ * status 1 on both sides (a scrape or exporter outage) is bridged: it counts as good.
+ */
 function outagesOf(status: Values | undefined, period: ReportPeriod, times: readonly number[]): { outages: Breach[]; good: number } {
+  const raw = times.map((t) => status?.get(t));
+  const nextDefined: Array<number | undefined> = new Array<number | undefined>(raw.length);
+  let next: number | undefined;
+  for (let i = raw.length - 1; i >= 0; i--) {
+    next = raw[i] ?? next;
+    nextDefined[i] = next;
+  }
   const outages: Breach[] = [];
   let good = 0;
-  for (const t of times) {
+  let previous: number | undefined;
+  times.forEach((t, i) => {
     const end = Math.min(t + period.stepSeconds, period.to);
-    if (status?.get(t) === 1) {
+    const v = raw[i] ?? (previous === 1 && nextDefined[i] === 1 ? 1 : undefined);
+    if (raw[i] !== undefined) previous = raw[i];
+    if (v === 1) {
       good += end - t;
-      continue;
+      return;
     }
     const prev = outages[outages.length - 1];
     if (prev !== undefined && prev.end === t) outages[outages.length - 1] = { start: prev.start, end, seconds: end - prev.start };
     else outages.push({ start: t, end, seconds: end - t });
-  }
+  });
   return { outages, good };
 }
 

@@ -23,7 +23,7 @@ export interface ComputeOptions {
 function rules(t: ResolvedConfig): string[] {
   return [
     "A job is not compliant when, at any time in the period, its last success was older than its stale threshold (the UnifiedBackupStale alert's threshold: daily jobs " +
-      `${formatDuration(t.alerting.dailyStaleSeconds)}, other frequencies scaled), when no data was reported, or when the config lists it and it never reported.`,
+      `${formatDuration(t.alerting.dailyStaleSeconds)}, other schedules their interval plus its allowances; breaches begin and end to the second), when there is no data to judge (a gap in the data that the last-success timestamp bridges, with the same or a later value after it, is judged from that timestamp), or when the config lists it and it never reported.`,
     `A job is at risk when it stayed within its RPO but had failed runs, or its duration p95 exceeded its slow multiplier (default ${t.alerting.slowBackupMultiplier}) times its baseline.`,
     `A restic check is not compliant when its last pass is older than ${formatDuration(t.verification.staleThresholdSeconds)} at the period's end or it never passed; a restore test when older than ${formatDuration(t.verification.restoreTesting.staleThresholdSeconds)}; at risk when a run failed in the period.`,
     `A PostgreSQL verification is not compliant when its last pass is older than ${formatDuration(t.postgres.verification.staleThresholdSeconds)}; the offsite copy when it is not good at the period's end or its last good check is older than ${formatDuration(t.postgres.offsiteMaxAgeSeconds)}, at risk when it was not good for part of the period.`,

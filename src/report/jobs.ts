@@ -48,13 +48,38 @@ function statesIn(a: number, b: number, v: number | undefined, vNext: number | u
   return out;
 }
 
+/**
+ * The last-success value at each grid time, gaps bridged: where the series is missing (a scrape or
+ * exporter outage) but has a value before and the same or a later one after, the timestamp itself
+ * says what happened meanwhile (no success, or one at the later value), so the gap is judged from
+ * it. Only a gap nothing bridges (before the first value, after the last) stays without data.
+ */
+function bridged(times: readonly number[], lastSuccess: Values | undefined): Array<number | undefined> {
+  const raw = times.map((t) => lastSuccess?.get(t));
+  const after: Array<number | undefined> = new Array<number | undefined>(raw.length);
+  let next: number | undefined;
+  for (let i = raw.length - 1; i >= 0; i--) {
+    next = raw[i] ?? next;
+    after[i] = next;
+  }
+  let carried: number | undefined;
+  return raw.map((v, i) => {
+    if (v !== undefined) {
+      carried = v;
+      return v;
+    }
+    const later = after[i];
+    return carried !== undefined && later !== undefined && later >= carried ? carried : undefined;
+  });
+}
+
 /** The job's RPO timeline over the period, consecutive stretches of one state joined. */
 export function timelineOf(times: readonly number[], period: ReportPeriod, lastSuccess: Values | undefined, lastRun: Values | undefined, threshold: number): Segment[] {
   const out: Segment[] = [];
+  const values = bridged(times, lastSuccess);
   times.forEach((t, i) => {
     const b = Math.min(t + period.stepSeconds, period.to);
-    const next = times[i + 1];
-    const pieces = statesIn(t, b, lastSuccess?.get(t), next === undefined ? undefined : lastSuccess?.get(next), lastRun?.get(t) !== undefined, threshold);
+    const pieces = statesIn(t, b, values[i], values[i + 1], lastRun?.get(t) !== undefined, threshold);
     for (const p of pieces) {
       const prev = out[out.length - 1];
       if (prev !== undefined && prev.state === p.state && prev.end === p.start) out[out.length - 1] = { ...prev, end: p.end };
