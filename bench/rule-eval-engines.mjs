@@ -15,7 +15,7 @@
  * (.tools/bin) and Debian's victoria-metrics package (victoria-metrics, vmalert).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -24,7 +24,7 @@ import { load } from 'js-yaml';
 import { machineDescription, median } from './lib.mjs';
 import { SCRAPE_INTERVAL_S, blockRangeFor, buildBlocks, fleet, pieces, seriesCount, seriesPlan } from './rule-eval-data.mjs';
 import { selects } from './rule-eval-exprs.mjs';
-import { startServer } from './rule-eval-prom.mjs';
+import { startPrometheus, startServer } from './rule-eval-prom.mjs';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..');
 const HOSTS = 10;
@@ -256,21 +256,13 @@ export async function enginesSection({ quick = false, log = (line) => process.st
     const timeoutS = (WARMUP + p.measured + 3) * EVAL_INTERVAL_S + 60;
 
     // Prometheus: its own rule evaluation of ubm-rules.yml.
-    const promConfig = join(workDir, 'prometheus.yml');
-    writeFileSync(promConfig, `global:\n  scrape_interval: 15s\n  evaluation_interval: ${EVAL_INTERVAL_S}s\nrule_files:\n  - ${JSON.stringify(promFile)}\n`);
     const promStarted = Date.now();
-    const prom = await startServer(
-      tools.prometheus,
-      (port) => [
-        `--config.file=${promConfig}`,
-        `--storage.tsdb.path=${dataDir}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--storage.tsdb.retention.time=10y',
-        '--storage.tsdb.min-block-duration=2h',
-        '--storage.tsdb.max-block-duration=2h',
-      ],
-      '/-/ready',
-    );
+    const prom = await startPrometheus({
+      prometheus: tools.prometheus,
+      dataDir,
+      workDir,
+      configText: `global:\n  scrape_interval: 15s\n  evaluation_interval: ${EVAL_INTERVAL_S}s\nrule_files:\n  - ${JSON.stringify(promFile)}\n`,
+    });
     let promDur;
     let promCounts;
     try {

@@ -56,11 +56,12 @@ export async function startServer(bin, argsFor, readyPath) {
 /**
  * Starts Prometheus on `dataDir` with its default query limits (query.max-samples 50,000,000).
  * Blocks are never compacted while it runs (min = max block duration), so every run reads the
- * same blocks; retention is long because the data is in 2023.
+ * same blocks; retention is long because the data is in 2023. `configText` replaces the default
+ * prometheus.yml (e.g. to load rule files).
  */
-export async function startPrometheus({ prometheus, dataDir, workDir }) {
+export async function startPrometheus({ prometheus, dataDir, workDir, configText = 'global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n' }) {
   const config = join(workDir, 'prometheus.yml');
-  writeFileSync(config, 'global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n');
+  writeFileSync(config, configText);
   return startServer(
     prometheus,
     (port) => [

@@ -10,7 +10,7 @@ import { REPOSITORY_OPERATION_LABELS, pruneStaleExpr } from '../promql/maintenan
 import { STANZA_REPOSITORY_TYPE_LABELS, STANZA_TYPE_LABELS, pgbackrestBackupAgeExpr, pgbackrestErrorExpr, walUnchangedExpr } from '../promql/pgbackrest.js';
 import { JOB_LABELS, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, by, num, on, quote, sel } from '../promql/selector.js';
 import { type CheckKind, MONITORING_PROBLEMS, type MonitoringProblem, externalMetrics, metrics } from '../schema/catalog.js';
-import { neverReportedExpr } from '../promql/checks.js';
+import { CHECK_REPORTS, neverReportedExpr } from '../promql/checks.js';
 import { type Identify, identify } from '../promql/identity.js';
 import { formatDuration } from '../util/duration.js';
 import { PGBACKREST_STALE_THRESHOLD_RECORD, SHRINK_RATIO_RECORD, SLOW_THRESHOLD_RECORD, STALE_THRESHOLD_RECORD } from './records.js';
@@ -176,6 +176,24 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
   const { J, H, REPOSITORY_LABELS, STANZA_LABELS, STANZA_REPOSITORY_LABELS, STANZA_TYPE_LABELS, STANZA_REPOSITORY_TYPE_LABELS, REPOSITORY_OPERATION_LABELS } = keyLabels(id);
   const jobQuery = (metric: string, labels: readonly string[] = J): string => thingQuery(metric, labels);
   const neverFor = a.forSeconds.UnifiedBackupNeverReported;
+  /** A configured check's NeverReported alert: its labels are the check's own; `subject` names it, `cause` says what to look at. */
+  const neverReported = (c: { name: AlertName; group: GroupName; severity: Severity; check: CheckKind; summary: string; subject: readonly AlertPart[]; cause: string }): Omit<AlertDef, 'forSeconds' | 'for' | 'keepFiringForSeconds'> => {
+    const labels = id(CHECK_REPORTS[c.check].labels);
+    return {
+      name: c.name,
+      group: c.group,
+      severity: c.severity,
+      expr: neverReportedExpr(c.check, {}, '\n', id),
+      labels,
+      summary: c.summary,
+      description: [
+        ...c.subject,
+        ' is turned on in the config but has not reported for ', { value: 'duration' }, ' since ubm health first expected it (its threshold is ',
+        checkThreshold(c.check, labels),
+        `): ${c.cause}`,
+      ],
+    };
+  };
   return [
     {
       name: 'UnifiedBackupFailed',
@@ -309,19 +327,15 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
         `; the threshold is ${humanizeDuration(v.staleThresholdSeconds)}.`,
       ],
     },
-    {
+    neverReported({
       name: 'ResticVerificationNeverReported',
       group: 'ubm-verification',
       severity: 'medium',
-      expr: neverReportedExpr('restic_verification', {}, '\n', id),
-      labels: REPOSITORY_LABELS,
+      check: 'restic_verification',
       summary: 'A restic check the config turns on has never reported.',
-      description: [
-        'The restic check of repository ', L('repository'), ' on ', L('hostname'), ' is turned on in the config but has not reported for ', { value: 'duration' }, ' since ubm health first expected it (its threshold is ',
-        checkThreshold('restic_verification', REPOSITORY_LABELS),
-        '): its timer may not be installed or may not call ubm verify (or ubm emit verification), or may report another repository name.',
-      ],
-    },
+      subject: ['The restic check of repository ', L('repository'), ' on ', L('hostname')],
+      cause: 'its timer may not be installed or may not call ubm verify (or ubm emit verification), or may report another repository name.',
+    }),
     {
       name: 'ResticRestoreTestFailed',
       group: 'ubm-verification',
@@ -346,19 +360,15 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
         `; the threshold is ${humanizeDuration(v.restoreTesting.staleThresholdSeconds)}.`,
       ],
     },
-    {
+    neverReported({
       name: 'ResticRestoreTestNeverReported',
       group: 'ubm-verification',
       severity: 'medium',
-      expr: neverReportedExpr('restic_restore_test', {}, '\n', id),
-      labels: REPOSITORY_LABELS,
+      check: 'restic_restore_test',
       summary: 'A restore test the config turns on has never reported.',
-      description: [
-        'The sample-restore test of repository ', L('repository'), ' on ', L('hostname'), ' is turned on in the config but has not reported for ', { value: 'duration' }, ' since ubm health first expected it (its threshold is ',
-        checkThreshold('restic_restore_test', REPOSITORY_LABELS),
-        '): its timer may not be installed or may not call ubm verify --restore-test (or ubm emit restore-test), or may report another repository name.',
-      ],
-    },
+      subject: ['The sample-restore test of repository ', L('repository'), ' on ', L('hostname')],
+      cause: 'its timer may not be installed or may not call ubm verify --restore-test (or ubm emit restore-test), or may report another repository name.',
+    }),
     {
       name: 'ResticStaleLock',
       group: 'ubm-verification',
@@ -429,20 +439,15 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
         '. Forgotten snapshots keep their data until a prune removes it: the repository grows.',
       ],
     },
-    {
+    neverReported({
       name: 'ResticMaintenanceNeverReported',
       group: 'ubm-verification',
       severity: 'medium',
-      expr: neverReportedExpr('restic_prune', {}, '\n', id),
-      labels: REPOSITORY_LABELS,
+      check: 'restic_prune',
       summary: 'A prune the config schedules for a restic repository has never reported.',
-      description: [
-        'The prune of restic repository ', L('repository'), ' on ', L('hostname'), ' (its pruneSchedule) is turned on in the config but has not reported for ', { value: 'duration' },
-        ' since ubm health first expected it (its threshold is ',
-        checkThreshold('restic_prune', REPOSITORY_LABELS),
-        '): its timer may not be installed or may not record the prune (ubm run --operation prune, or ubm emit maintenance), so the repository may grow unseen.',
-      ],
-    },
+      subject: ['The prune of restic repository ', L('repository'), ' on ', L('hostname'), ' (its pruneSchedule)'],
+      cause: 'its timer may not be installed or may not record the prune (ubm run --operation prune, or ubm emit maintenance), so the repository may grow unseen.',
+    }),
     {
       name: 'PostgresBackupVerificationFailed',
       group: 'ubm-postgres',
@@ -467,19 +472,15 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
         `; the threshold is ${humanizeDuration(pg.verification.staleThresholdSeconds)}.`,
       ],
     },
-    {
+    neverReported({
       name: 'PostgresBackupVerificationNeverReported',
       group: 'ubm-postgres',
       severity: 'medium',
-      expr: neverReportedExpr('postgres_verification', {}, '\n', id),
-      labels: STANZA_LABELS,
+      check: 'postgres_verification',
       summary: 'A PostgreSQL backup verification the config turns on has never reported.',
-      description: [
-        'The backup verification of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' is turned on in the config but has not reported for ', { value: 'duration' }, ' since ubm health first expected it (its threshold is ',
-        checkThreshold('postgres_verification', STANZA_LABELS),
-        '): its timer may not be installed or may not call ubm (ubm emit postgres-verification), or may report another stanza name.',
-      ],
-    },
+      subject: ['The backup verification of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname')],
+      cause: 'its timer may not be installed or may not call ubm (ubm emit postgres-verification), or may report another stanza name.',
+    }),
     {
       name: 'PostgresOffsiteBackupFailed',
       group: 'ubm-postgres',
@@ -505,19 +506,15 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
         ' has not been found good for ', { value: 'duration' }, `; the threshold is ${humanizeDuration(pg.offsiteMaxAgeSeconds)}.`,
       ],
     },
-    {
+    neverReported({
       name: 'PostgresOffsiteBackupNeverReported',
       group: 'ubm-postgres',
       severity: 'high',
-      expr: neverReportedExpr('postgres_offsite', {}, '\n', id),
-      labels: STANZA_REPOSITORY_LABELS,
+      check: 'postgres_offsite',
       summary: 'The offsite copy of the PostgreSQL backups that the config turns on has never reported.',
-      description: [
-        'The offsite copy of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' in repository ', L('repository'), ' is turned on in the config but has not reported for ', { value: 'duration' }, ' since ubm health first expected it (its threshold is ',
-        checkThreshold('postgres_offsite', STANZA_REPOSITORY_LABELS),
-        '): ubm pgbackrest may not run with this repository marked offsite (or ubm emit postgres-offsite may not run), so nobody knows whether an offsite copy exists.',
-      ],
-    },
+      subject: ['The offsite copy of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' in repository ', L('repository')],
+      cause: 'ubm pgbackrest may not run with this repository marked offsite (or ubm emit postgres-offsite may not run), so nobody knows whether an offsite copy exists.',
+    }),
     {
       name: 'PgbackrestBackupStale',
       group: 'ubm-postgres',
@@ -563,19 +560,15 @@ function definitions(config: ResolvedConfig): Array<Omit<AlertDef, 'forSeconds' 
         ' (1 missing stanza path, 2 no valid backups, 3 missing stanza data, 4 different across repositories, 99 other error such as an unreachable repository); pgbackrest info prints its message.',
       ],
     },
-    {
+    neverReported({
       name: 'PgbackrestNeverReported',
       group: 'ubm-postgres',
       severity: 'high',
-      expr: neverReportedExpr('pgbackrest', {}, '\n', id),
-      labels: STANZA_LABELS,
+      check: 'pgbackrest',
       summary: 'The pgBackRest state of a PostgreSQL stanza that the config turns on has never been read.',
-      description: [
-        'The pgBackRest state (pgbackrest info) of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname'), ' is turned on in the config but has not reported for ', { value: 'duration' }, ' since ubm health first expected it (its threshold is ',
-        checkThreshold('pgbackrest', STANZA_LABELS),
-        '): ubm pgbackrest may not run (no timer, or pgbackrest cannot read the stanza), so neither the local backups nor WAL archiving are watched.',
-      ],
-    },
+      subject: ['The pgBackRest state (pgbackrest info) of PostgreSQL stanza ', L('stanza'), ' on ', L('hostname')],
+      cause: 'ubm pgbackrest may not run (no timer, or pgbackrest cannot read the stanza), so neither the local backups nor WAL archiving are watched.',
+    }),
     {
       name: 'BackupMonitoringUnhealthy',
       group: 'ubm-monitoring',

@@ -8,6 +8,7 @@ import { humanizeDuration } from '../template.js';
 import { num, sel } from '../../promql/selector.js';
 import { MONITORING_PROBLEMS, MONITORING_PROBLEM_REASONS, type MonitoringProblem, externalMetrics, metrics } from '../../schema/catalog.js';
 import { RANDOMIZED_DELAY_SECONDS, graceShare } from '../../config/defaults.js';
+import { slowMultiplierFloor } from '../../promql/thresholds.js';
 import { PG_BACKUP_TYPES, type ResolvedAlerting, type ResolvedJob } from '../../config/model.js';
 import { type DurationBaseline, EMPTY_BASELINE, foldDuration, spreadFactor } from '../../groups/duration-baseline.js';
 import { SOURCE_FOLLOW_RUNS, type SourceBaseline, foldSourceBaseline, sourceShare } from '../../groups/restic-backup.js';
@@ -123,8 +124,7 @@ function dailyDurations(durations: readonly number[], added: (k: number) => numb
 function slowThresholdAfter(s: Scene, runs: readonly Run[], index: number): { threshold: number; baseline: number } {
   const b = runs.slice(0, index).reduce((acc, r) => (r.ok ? foldDuration(acc, { durationSeconds: r.duration, dataAddedBytes: r.added, totalBytesProcessed: r.bytes }) : acc), EMPTY_BASELINE);
   const baseline = Math.round(b.seconds ?? 0);
-  const floor = Math.min(s.alerting.slowBackupMultiplier, ...s.ctx.config.jobs.map((j) => j.slowMultiplier));
-  const multiple = Math.max(Number(spreadFactor(b.spread).toFixed(4)), s.job.slowMultiplier, floor);
+  const multiple = Math.max(Number(spreadFactor(b.spread).toFixed(4)), s.job.slowMultiplier, slowMultiplierFloor(s.ctx.config));
   return { threshold: multiple * baseline, baseline };
 }
 
@@ -193,7 +193,7 @@ function noisyJobQuiet(s: Scene, slow: AlertDef): Body | undefined {
   const { threshold, baseline } = slowThresholdAfter(s, probe, probe.length);
   const long = Math.round(2.5 * baseline);
   // Only where the run is past the multiplier but within the spread does the scenario say something.
-  if (long <= baseline * Math.max(s.job.slowMultiplier, s.alerting.slowBackupMultiplier) || long >= threshold) return undefined;
+  if (long <= baseline * Math.max(s.job.slowMultiplier, slowMultiplierFloor(s.ctx.config)) || long >= threshold) return undefined;
   const runs = dailyDurations([...noisy, long]);
   const at = firesForRun(s, slow, runs, runs.length - 1);
   return { specs: dailyLife(s, runs), minutes: at / 60 + TAIL_MINUTES, checks: { alert_rule_test: [{ eval_time: evalTime(at), alertname: slow.name, exp_alerts: [] }] } };
